@@ -1,0 +1,57 @@
+"""The dense-network part shared by NeuralRegressor and NeuralClassifier."""
+
+from __future__ import annotations
+
+import numbers
+
+from . import _params as P
+from .architectures import build_dense_network
+from .training import resolve_activation, resolve_initializer
+
+
+class DenseArchitectureMixin:
+    """Validate the multilayer-perceptron hyperparameters and name the builder."""
+
+    def _architecture(self):
+        name = type(self).__name__
+        sizes = self.hidden_layer_sizes
+        if isinstance(sizes, numbers.Integral) and not isinstance(sizes, bool):
+            sizes = (sizes,)
+        if not isinstance(sizes, (list, tuple)):
+            P.fail(name, "hidden_layer_sizes", "a tuple of positive integers", sizes)
+        for s in sizes:
+            if isinstance(s, bool) or not isinstance(s, numbers.Integral) or s < 1:
+                P.fail(
+                    name,
+                    "hidden_layer_sizes",
+                    "a tuple of positive integers (units per hidden layer; () for "
+                    "a linear model)",
+                    self.hidden_layer_sizes,
+                )
+        sizes = tuple(int(s) for s in sizes)
+        dropout = self.dropout
+        if isinstance(dropout, (list, tuple)):
+            if len(dropout) != len(sizes):
+                P.fail(
+                    name,
+                    "dropout",
+                    f"a float or one rate per hidden layer ({len(sizes)} values)",
+                    dropout,
+                )
+            rates = tuple(P.check_float(name, "dropout", d, high=1.0) for d in dropout)
+        else:
+            rate = P.check_float(name, "dropout", dropout, high=1.0)
+            rates = (rate,) * len(sizes)
+        l1 = P.check_float(name, "l1", self.l1)
+        l2 = P.check_float(name, "l2", self.l2)
+        return build_dense_network, {
+            "hidden_layer_sizes": sizes,
+            "activation": resolve_activation(name, self.activation),
+            "kernel_initializer": resolve_initializer(name, self.kernel_initializer),
+            "dropout": rates,
+            "batch_normalization": P.check_bool(
+                name, "batch_normalization", self.batch_normalization
+            ),
+            "l1": l1,
+            "l2": l2,
+        }

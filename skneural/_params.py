@@ -1,0 +1,81 @@
+"""Small checks for hyperparameters, with messages that say what to do.
+
+Messages follow one form: ``"<Estimator>: invalid `name`: <what is accepted>.
+Received: name=<value>."``, plus a did-you-mean suggestion for misspelt names.
+"""
+
+from __future__ import annotations
+
+import difflib
+import numbers
+from collections.abc import Iterable
+from typing import Any
+
+from .exceptions import InvalidParameterError
+
+
+def did_you_mean(value: str, options: Iterable[str]) -> str:
+    """Return ``" Did you mean 'x'?"`` for the closest option, or ``""``."""
+    close = difflib.get_close_matches(str(value).lower(), list(options), n=1, cutoff=0.6)
+    return f" Did you mean '{close[0]}'?" if close else ""
+
+
+def fail(owner: str, name: str, expected: str, value: Any, hint: str = "") -> None:
+    """Raise :class:`InvalidParameterError` in the project's message form."""
+    raise InvalidParameterError(
+        f"{owner}: invalid `{name}`: expected {expected}. Received: {name}={value!r}.{hint}"
+    )
+
+
+def check_int(owner: str, name: str, value: Any, *, low: int = 1) -> int:
+    """Check that ``value`` is an integer (not a bool) no smaller than ``low``."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Integral)
+        or value < low
+    ):
+        fail(owner, name, f"an integer >= {low}", value)
+    return int(value)
+
+
+def check_float(
+    owner: str,
+    name: str,
+    value: Any,
+    *,
+    low: float = 0.0,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = True,
+) -> float:
+    """Check that ``value`` is a real number in the given interval."""
+    ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
+    if ok:
+        value_f = float(value)
+        ok = value_f == value_f  # not NaN
+        ok = ok and (value_f > low if low_open else value_f >= low)
+        if high is not None:
+            ok = ok and (value_f < high if high_open else value_f <= high)
+    if not ok:
+        lo = "(" if low_open else "["
+        hi = ")" if high_open else "]"
+        upper = "inf)" if high is None else f"{high:g}{hi}"
+        fail(owner, name, f"a number in {lo}{low:g}, {upper}", value)
+    return float(value)
+
+
+def check_bool(owner: str, name: str, value: Any) -> bool:
+    """Check that ``value`` is a bool (NumPy bools included)."""
+    if not isinstance(value, bool) and type(value).__name__ != "bool_":
+        fail(owner, name, "True or False", value)
+    return bool(value)
+
+
+def check_option(owner: str, name: str, value: Any, options: Iterable[str]) -> str:
+    """Check that ``value`` is one of ``options``, suggesting the closest."""
+    options = list(options)
+    if not isinstance(value, str) or value not in options:
+        hint = did_you_mean(value, options) if isinstance(value, str) else ""
+        shown = ", ".join(repr(o) for o in options)
+        fail(owner, name, f"one of {shown}", value, hint)
+    return value

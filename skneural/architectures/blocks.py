@@ -1,0 +1,73 @@
+"""Layer blocks shared by the network builders."""
+
+from __future__ import annotations
+
+from ..backend import keras
+
+
+def regularizer(l1: float, l2: float):
+    """Return the Keras weight regularizer for ``l1`` and ``l2`` (or ``None``).
+
+    Both set gives an elastic-net penalty.
+    """
+    if l1 and l2:
+        return keras.regularizers.L1L2(l1=l1, l2=l2)
+    if l1:
+        return keras.regularizers.L1(l1)
+    if l2:
+        return keras.regularizers.L2(l2)
+    return None
+
+
+def fresh_initializer(initializer):
+    """Return a name unchanged, or a new initializer with the same config.
+
+    One initializer object per layer keeps seeded initializers from giving
+    every layer the same values.
+    """
+    if isinstance(initializer, str):
+        return initializer
+    return initializer.__class__.from_config(initializer.get_config())
+
+
+def dense_block(
+    x,
+    units: int,
+    *,
+    activation: str,
+    kernel_initializer,
+    kernel_regularizer,
+    dropout: float,
+    batch_normalization: bool,
+    name: str,
+):
+    """Dense -> [BatchNormalization] -> activation -> [Dropout].
+
+    With batch normalization the dense layer has no bias (the normalization's
+    ``beta`` takes its place).
+    """
+    x = keras.layers.Dense(
+        units,
+        use_bias=not batch_normalization,
+        kernel_initializer=fresh_initializer(kernel_initializer),
+        kernel_regularizer=kernel_regularizer,
+        name=f"{name}_dense",
+    )(x)
+    if batch_normalization:
+        x = keras.layers.BatchNormalization(name=f"{name}_bn")(x)
+    x = keras.layers.Activation(activation, name=f"{name}_act")(x)
+    if dropout > 0:
+        x = keras.layers.Dropout(dropout, name=f"{name}_dropout")(x)
+    return x
+
+
+def output_layer(x, meta, *, kernel_initializer, kernel_regularizer):
+    """The task's output layer, kept in float32 for numerically safe losses."""
+    return keras.layers.Dense(
+        meta.output_units,
+        activation=meta.output_activation,
+        kernel_initializer=fresh_initializer(kernel_initializer),
+        kernel_regularizer=kernel_regularizer,
+        dtype="float32",
+        name="output",
+    )(x)

@@ -1,0 +1,69 @@
+"""Fully connected (multilayer perceptron) networks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..backend import keras
+from ..meta import Meta
+from .blocks import dense_block, output_layer, regularizer
+
+
+def build_dense_network(
+    meta: Meta,
+    *,
+    hidden_layer_sizes: Sequence[int] = (100,),
+    activation: str = "relu",
+    kernel_initializer="glorot_uniform",
+    dropout: Sequence[float] = (0.0,),
+    batch_normalization: bool = False,
+    l1: float = 0.0,
+    l2: float = 0.0,
+    name: str = "dense_network",
+):
+    """Build an uncompiled multilayer perceptron for the task in ``meta``.
+
+    Parameters
+    ----------
+    meta : Meta
+        Data metadata: input shape, output width and activation.
+    hidden_layer_sizes : sequence of int, default=(100,)
+        Units of each hidden layer; empty gives a linear / logistic model.
+    activation : str, default="relu"
+        Keras activation of the hidden layers.
+    kernel_initializer : str or keras.initializers.Initializer
+        Initializer of every kernel.
+    dropout : sequence of float, default=(0.0,)
+        Dropout rate after each hidden layer (one entry per layer).
+    batch_normalization : bool, default=False
+        Normalize each hidden layer's pre-activations.
+    l1, l2 : float, default=0.0
+        Weight penalties on every kernel.
+    name : str, default="dense_network"
+        Name of the returned model.
+
+    Returns
+    -------
+    keras.Model
+        A functional model, not compiled.
+    """
+    reg = regularizer(l1, l2)
+    inputs = keras.Input(shape=meta.input_shape, name="features")
+    x = inputs
+    if len(meta.input_shape) > 1:
+        x = keras.layers.Flatten(name="flatten")(x)
+    for i, (units, rate) in enumerate(zip(hidden_layer_sizes, dropout), start=1):
+        x = dense_block(
+            x,
+            units,
+            activation=activation,
+            kernel_initializer=kernel_initializer,
+            kernel_regularizer=reg,
+            dropout=rate,
+            batch_normalization=batch_normalization,
+            name=f"hidden_{i}",
+        )
+    outputs = output_layer(
+        x, meta, kernel_initializer=kernel_initializer, kernel_regularizer=reg
+    )
+    return keras.Model(inputs, outputs, name=name)

@@ -1,0 +1,96 @@
+"""Everything that depends on which Keras backend is in use lives here.
+
+The rest of skneural speaks only public Keras 3 APIs (``keras.ops``, layers,
+callbacks), so it runs unchanged on TensorFlow, JAX and PyTorch.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import random
+from collections.abc import Iterator
+
+import numpy as np
+
+#: The extra to install for each backend module Keras may fail to import.
+_EXTRAS = {
+    "tensorflow": "tf-cpu",  # or `tf` / `gpu` for GPU builds
+    "jax": "jax",
+    "jaxlib": "jax",
+    "torch": "torch",
+}
+
+
+def import_keras():
+    """Import Keras, turning a missing backend into an actionable error.
+
+    Returns
+    -------
+    module
+        The ``keras`` module.
+
+    Raises
+    ------
+    ImportError
+        When Keras or the backend it is configured for is not installed. The
+        message names the pip extra that installs it.
+    """
+    try:
+        import keras
+    except ModuleNotFoundError as exc:
+        missing = (exc.name or "").split(".")[0]
+        if missing == "keras":
+            raise ImportError(
+                "skneural needs Keras 3. Install it with "
+                "`pip install skneural[tf-cpu]` (or the `tf`, `gpu` or `jax` extra)."
+            ) from exc
+        if missing in _EXTRAS:
+            extra = _EXTRAS[missing]
+            hint = (
+                f"`pip install skneural[{extra}]`"
+                if extra != "torch"
+                else "`pip install torch`"
+            )
+            raise ImportError(
+                f"skneural could not import Keras because its backend "
+                f"'{missing}' is not installed. Install it with {hint}, or choose "
+                "another installed backend with the KERAS_BACKEND environment "
+                "variable (tensorflow, jax or torch)."
+            ) from exc
+        raise
+    return keras
+
+
+keras = import_keras()
+
+
+def backend_name() -> str:
+    """Return the name of the Keras backend in use (``"tensorflow"``, ...)."""
+    return keras.backend.backend()
+
+
+@contextlib.contextmanager
+def seeded(seed: int | None) -> Iterator[None]:
+    """Seed every random generator Keras training draws from.
+
+    ``keras.utils.set_random_seed`` seeds Python's ``random``, NumPy's legacy
+    global generator and the backend's generators. The Python and NumPy
+    states belong to the user, so they are put back on exit; the backend's
+    generator stays seeded, which is what makes the run reproducible.
+
+    Parameters
+    ----------
+    seed : int or None
+        ``None`` leaves every generator alone.
+    """
+    if seed is None:
+        yield
+        return
+    py_state = random.getstate()
+    np_state = np.random.get_state()
+    keras.utils.set_random_seed(int(seed))
+    try:
+        yield
+    finally:
+        random.setstate(py_state)
+        np.random.set_state(np_state)

@@ -1,0 +1,450 @@
+"""The shared skeleton of every skneural estimator: one fit path for all networks.
+
+Subclasses say three things: how targets are encoded (regression or
+classification), which network to build (a pure builder plus its validated
+keyword arguments), and how network outputs become predictions. Everything
+else, from data validation to training, callbacks, reproducibility, reuse of
+compiled networks and leaving the estimator unchanged on failure, is here.
+"""
+
+from __future__ import annotations
+
+import warnings
+import weakref
+from dataclasses import replace
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from . import _params as P
+from ._pool import POOL, Network, structure_key
+from .backend import keras, seeded
+from .inference import predict_array
+from .meta import Meta
+from .training import copy_callbacks, make_optimizer, resolve_loss, resolve_metrics
+
+
+class BaseNeuralEstimator(BaseEstimator):
+    """Base class of skneural estimators. Not for direct use.
+
+    Subclasses define ``_architecture``, ``_make_target_encoder``,
+    ``_default_loss`` and ``_LOSS_NAMES``.
+    """
+
+    #: Loss names offered in did-you-mean messages.
+    _LOSS_NAMES: tuple[str, ...] = ()
+
+    # ------------------------------------------------------------------ hooks
+    def _architecture(self) -> tuple[Any, dict]:
+        """Return ``(builder, kwargs)``: validated architecture parameters."""
+        raise NotImplementedError
+
+    def _make_target_encoder(self, loss, classes):
+        raise NotImplementedError
+
+    def _default_loss(self, encoder) -> str:
+        raise NotImplementedError
+
+    def _sample_weight_from_classes(self, y, encoder):
+        """Per-sample weights from ``class_weight`` (classifiers), else None."""
+        return None
+
+    # ------------------------------------------------------------- public API
+    def fit(self, X, y, sample_weight=None):
+        """Train the network on ``X``, ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data (NumPy array, list, or pandas DataFrame).
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Target values.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights, rescaled to average 1 so that they change the
+            balance between samples but not the learning rate.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        resume = self.warm_start and self._fitted()
+        return self._train(X, y, sample_weight, epochs=None, reset=not resume)
+
+    def _partial_fit(self, X, y, sample_weight=None, classes=None):
+        return self._train(
+            X,
+            y,
+            sample_weight,
+            epochs=1,
+            reset=not self._fitted(),
+            classes=classes,
+        )
+
+    @property
+    def model_(self):
+        """The fitted ``keras.Model``.
+
+        Reading it hands the network to you for good: skneural will not reuse
+        it for another fit.
+        """
+        net = self.__dict__.get("_network")
+        if net is None:
+            raise AttributeError(
+                f"This {type(self).__name__} instance is not fitted yet, so it has "
+                "no model_. Call 'fit' first."
+            )
+        self._end_lease()
+        return net.model
+
+    def _predict_outputs(self, X) -> np.ndarray:
+        """Validate ``X`` for a fitted estimator and return raw network outputs."""
+        check_is_fitted(self)
+        X = self._validate_X(X, reset=False)
+        return predict_array(self._network.model, X)
+
+    # -------------------------------------------------------------- sklearn
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = True
+        return tags
+
+    def __getstate__(self):
+        # A copied or pickled estimator may share its network with the copy:
+        # stop lending it through the pool.
+        self._end_lease()
+        state = super().__getstate__()
+        state.pop("_lease", None)
+        return state
+
+    # --------------------------------------------------------------- helpers
+    def _fitted(self) -> bool:
+        return self.__dict__.get("_network") is not None
+
+    def _end_lease(self) -> None:
+        lease = self.__dict__.pop("_lease", None)
+        if lease is not None:
+            lease.detach()
+
+    def _validate_X(self, X, *, reset: bool, y="no_validation", min_samples: int = 1):
+        _check_numeric_features(X, type(self).__name__)
+        kwargs = {"dtype": np.float32, "reset": reset}
+        if isinstance(y, str) and y == "no_validation":
+            return validate_data(self, X, **kwargs)
+        return validate_data(
+            self, X, y, ensure_min_samples=min_samples, **kwargs, **self._y_check
+        )
+
+    _y_check: dict = {"multi_output": True}
+
+    def _training_params(self) -> SimpleNamespace:
+        """Check the training hyperparameters shared by every estimator."""
+        name = type(self).__name__
+        return SimpleNamespace(
+            learning_rate=P.check_float(
+                name, "learning_rate", self.learning_rate, low=0.0, low_open=True
+            ),
+            momentum=P.check_float(name, "momentum", self.momentum, high=1.0),
+            batch_size=P.check_int(name, "batch_size", self.batch_size),
+            epochs=P.check_int(name, "epochs", self.epochs),
+            shuffle=P.check_bool(name, "shuffle", self.shuffle),
+            early_stopping=P.check_bool(name, "early_stopping", self.early_stopping),
+            validation_fraction=P.check_float(
+                name, "validation_fraction", self.validation_fraction, high=1.0
+            ),
+            patience=P.check_int(name, "patience", self.patience, low=0),
+            min_delta=P.check_float(name, "min_delta", self.min_delta),
+            restore_best_weights=P.check_bool(
+                name, "restore_best_weights", self.restore_best_weights
+            ),
+            reduce_lr_on_plateau=P.check_bool(
+                name, "reduce_lr_on_plateau", self.reduce_lr_on_plateau
+            ),
+            warm_start=P.check_bool(name, "warm_start", self.warm_start),
+            verbose=_check_verbose(name, self.verbose),
+            metrics=resolve_metrics(name, self.metrics),
+            callbacks=copy_callbacks(name, self.callbacks),
+        )
+
+    def _seed(self, n_done: int) -> int | None:
+        """The seed of this training run, or None when ``random_state`` is None.
+
+        Continued training (``partial_fit``, ``warm_start``) draws a new but
+        reproducible seed for each run from ``random_state`` and the number
+        of epochs already done.
+        """
+        rs = self.random_state
+        if rs is None:
+            return None
+        drawn = check_random_state(rs).randint(2**31 - 1)  # also validates rs
+        base = int(rs) if isinstance(rs, (int, np.integer)) else int(drawn)
+        if n_done == 0:
+            return base
+        return int(np.random.SeedSequence([base, n_done]).generate_state(1)[0] >> 1)
+
+    def _train(self, X, y, sample_weight, *, epochs, reset, classes=None):
+        """Fit or continue training; on any error, the estimator is as before."""
+        saved = dict(self.__dict__)
+        try:
+            return self._train_unguarded(
+                X, y, sample_weight, epochs=epochs, reset=reset, classes=classes
+            )
+        except BaseException:
+            network = self.__dict__.get("_network")
+            self.__dict__.clear()
+            self.__dict__.update(saved)
+            if network is not None and network is not saved.get("_network"):
+                POOL.release(network)
+            raise
+
+    def _train_unguarded(self, X, y, sample_weight, *, epochs, reset, classes):
+        name = type(self).__name__
+        p = self._training_params()
+        builder, arch = self._architecture()
+        X, y = self._validate_X(X, reset=reset, y=y, min_samples=1 if epochs else 2)
+        n = len(X)
+
+        if reset:
+            loss = self.loss
+            encoder = self._make_target_encoder(loss, classes).fit(y)
+            loss = resolve_loss(name, loss, self._default_loss(encoder), self._LOSS_NAMES)
+        else:
+            encoder = self.target_encoder_
+        y_enc = encoder.transform(y)
+        weights = _check_sample_weight(sample_weight, n)
+        class_weights = self._sample_weight_from_classes(y, encoder)
+        if class_weights is not None:
+            weights = class_weights if weights is None else weights * class_weights
+        if weights is not None:
+            total = weights.sum()
+            if total <= 0:
+                raise ValueError(
+                    "sample_weight sums to zero: at least one sample needs a positive "
+                    "weight."
+                )
+            weights = (weights * (n / total)).astype(np.float32)
+
+        n_done = 0 if reset else self.n_iter_
+        seed = self._seed(n_done)
+        rng = np.random.default_rng(seed)
+
+        old = self.__dict__.get("_network")
+        if reset:
+            meta = self._make_meta(X, encoder, y_enc, weights)
+            optimizer = make_optimizer(name, self.optimizer, p.learning_rate, p.momentum)
+            opt_config = optimizer.get_config()
+            lr = opt_config.pop("learning_rate", None)
+            if not isinstance(lr, float):  # a schedule: part of the structure
+                opt_config["learning_rate"], lr = lr, None
+            opt_config.pop("name", None)
+            key = structure_key(
+                builder,
+                arch,
+                replace(meta, target_mean=None),
+                type(optimizer),
+                opt_config,
+                loss,
+                p.metrics,
+            )
+
+            def build():
+                model = builder(meta, **arch)
+                model.compile(optimizer=optimizer, loss=loss, metrics=p.metrics)
+                return model
+
+            network = POOL.checkout(key, build)
+            self._network = network  # released by _train if what follows fails
+            network.restart(rng, lr)
+            _set_output_bias(network.model, meta)
+        else:
+            network = self._network
+
+        fit_kwargs = self._split_validation(X, y_enc, weights, encoder, p, rng, epochs)
+        callbacks = list(p.callbacks)
+        stopper = None
+        monitor = "val_loss" if "validation_data" in fit_kwargs else "loss"
+        if p.early_stopping and epochs is None:
+            stopper = keras.callbacks.EarlyStopping(
+                monitor=monitor,
+                patience=p.patience,
+                min_delta=p.min_delta,
+                restore_best_weights=p.restore_best_weights,
+            )
+            callbacks.append(stopper)
+        if p.reduce_lr_on_plateau:
+            callbacks.append(
+                keras.callbacks.ReduceLROnPlateau(
+                    monitor=monitor,
+                    patience=max(1, p.patience // 2),
+                    min_delta=p.min_delta,
+                    verbose=min(p.verbose, 1),
+                )
+            )
+        with seeded(seed):
+            history = network.model.fit(
+                epochs=p.epochs if epochs is None else epochs,
+                batch_size=p.batch_size,
+                shuffle=p.shuffle,
+                verbose=p.verbose,
+                callbacks=callbacks,
+                **fit_kwargs,
+            )
+
+        # Success: publish the new state.
+        logs = {k: [float(v) for v in vals] for k, vals in history.history.items()}
+        if reset:
+            if old is not None and self.__dict__.get("_lease") is not None:
+                self._end_lease()  # the old network was only lent: give it back
+                POOL.release(old)
+            self._lease = weakref.finalize(self, POOL.release, network)
+            self.target_encoder_ = encoder
+            self.n_outputs_ = encoder.n_outputs_
+            self.history_ = logs
+        else:
+            for k, vals in logs.items():
+                self.history_.setdefault(k, []).extend(vals)
+        self._network = network
+        self.n_iter_ = n_done + len(logs.get("loss", []))
+        if stopper is not None:
+            self.best_epoch_ = n_done + int(stopper.best_epoch)
+        else:
+            self.__dict__.pop("best_epoch_", None)
+        return self
+
+    def _make_meta(self, X, encoder, y_enc, weights) -> Meta:
+        if y_enc.ndim == 1:  # integer class indices
+            counts = np.bincount(y_enc, weights=weights, minlength=encoder.output_units)
+            mean = counts / counts.sum()
+        else:
+            mean = np.average(y_enc, axis=0, weights=weights)
+        target_mean = tuple(float(v) for v in mean)
+        classes = getattr(encoder, "classes_", None)
+        single_label = getattr(encoder, "mode_", "multilabel") != "multilabel"
+        return Meta(
+            n_features_in=int(np.prod(X.shape[1:])),
+            input_shape=tuple(int(d) for d in X.shape[1:]),
+            target_type=encoder.target_type_,
+            n_outputs=encoder.n_outputs_,
+            output_units=encoder.output_units,
+            output_activation=encoder.output_activation,
+            classes=tuple(classes.tolist()) if classes is not None and single_label else None,
+            target_mean=target_mean,
+        )
+
+    def _split_validation(self, X, y_enc, weights, encoder, p, rng, epochs) -> dict:
+        """Return ``model.fit`` data arguments, holding out a validation set if asked."""
+        data = {"x": X, "y": y_enc, "sample_weight": weights}
+        if not (p.early_stopping and p.validation_fraction > 0 and epochs is None):
+            return data
+        n = len(X)
+        n_val = int(np.ceil(p.validation_fraction * n))
+        if n_val < 1 or n - n_val < 1:
+            raise ValueError(
+                f"validation_fraction={p.validation_fraction} of {n} samples leaves "
+                "no sample for validation or training. Use more data, another "
+                "validation_fraction, or validation_fraction=0 to stop on the "
+                "training loss."
+            )
+        stratify = self._stratify_labels(y_enc, encoder)
+        arrays = [X, y_enc] + ([weights] if weights is not None else [])
+        split_seed = int(rng.integers(2**31 - 1))
+        try:
+            parts = train_test_split(
+                *arrays, test_size=n_val, random_state=split_seed, stratify=stratify
+            )
+        except ValueError:
+            if stratify is None:
+                raise
+            warnings.warn(
+                f"{type(self).__name__}: some class has too few samples for a "
+                "stratified validation split; using a random split instead.",
+                UserWarning,
+                stacklevel=4,
+            )
+            parts = train_test_split(*arrays, test_size=n_val, random_state=split_seed)
+        train, val = parts[0::2], parts[1::2]
+        return {
+            "x": train[0],
+            "y": train[1],
+            "sample_weight": train[2] if weights is not None else None,
+            "validation_data": tuple(val),
+        }
+
+    def _stratify_labels(self, y_enc, encoder):
+        return None
+
+
+def _set_output_bias(model, meta: Meta) -> None:
+    bias = meta.output_bias()
+    try:
+        layer = model.get_layer("output")
+    except ValueError:
+        return
+    if bias is not None and getattr(layer, "bias", None) is not None:
+        if tuple(layer.bias.shape) == bias.shape:
+            layer.bias.assign(bias)
+
+
+def _check_verbose(name: str, verbose: Any) -> int:
+    if isinstance(verbose, bool) or verbose not in (0, 1, 2):
+        P.fail(name, "verbose", "0 (silent), 1 (progress bar) or 2 (one line per epoch)", verbose)
+    return int(verbose)
+
+
+def _check_sample_weight(sample_weight, n: int) -> np.ndarray | None:
+    if sample_weight is None:
+        return None
+    sw = np.asarray(sample_weight, dtype=np.float64)
+    if sw.ndim == 0:
+        sw = np.full(n, float(sw))
+    if sw.shape != (n,):
+        raise ValueError(
+            f"sample_weight has shape {sw.shape}, but X has {n} samples: pass one "
+            f"weight per sample, an array of shape ({n},)."
+        )
+    if not np.all(np.isfinite(sw)):
+        raise ValueError("sample_weight contains NaN or infinity: pass finite weights.")
+    if np.any(sw < 0):
+        raise ValueError("sample_weight has negative values: weights must be >= 0.")
+    return sw.copy()
+
+
+def _check_numeric_features(X, name: str) -> None:
+    """Refuse text or categorical features with a message that says what to do."""
+    bad: list = []
+    if isinstance(X, pd.DataFrame):
+        bad = [
+            c
+            for c, dt in X.dtypes.items()
+            if not (pd.api.types.is_numeric_dtype(dt) or pd.api.types.is_bool_dtype(dt))
+        ]
+        if bad:
+            shown = ", ".join(repr(c) for c in bad[:5]) + (" ..." if len(bad) > 5 else "")
+            raise ValueError(
+                f"{name} needs numeric features, but column(s) {shown} are not "
+                "numeric. Encode them first, for example with OneHotEncoder or "
+                "OrdinalEncoder in a ColumnTransformer before the network in a Pipeline."
+            )
+        return
+    if hasattr(X, "format") or not isinstance(X, (list, tuple, np.ndarray)):
+        return  # sparse matrices and other containers: validate_data decides
+    try:
+        arr = np.asarray(X)
+    except ValueError:
+        return  # ragged: validate_data explains
+    if arr.dtype.kind in ("U", "S") or (
+        arr.dtype == object and any(isinstance(v, (str, bytes)) for v in arr.ravel())
+    ):
+        bad = ["text"]
+    if bad:
+        raise ValueError(
+            f"{name} needs numeric features, but X contains strings. Encode them "
+            "first, for example with OneHotEncoder or OrdinalEncoder in a Pipeline, "
+            "or convert numbers stored as text with X.astype(float)."
+        )

@@ -1,0 +1,228 @@
+"""Neural network classifiers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from sklearn.base import ClassifierMixin
+from sklearn.utils.class_weight import compute_sample_weight
+
+from . import _params as P
+from ._dense import DenseArchitectureMixin
+from ._docs import fill
+from .base import BaseNeuralEstimator
+from .targets import ClassificationTargetEncoder
+from .training import CLASSIFICATION_LOSSES
+
+
+class BaseNeuralClassifier(ClassifierMixin, BaseNeuralEstimator):
+    """Classification behaviour shared by every skneural classifier."""
+
+    _LOSS_NAMES = CLASSIFICATION_LOSSES
+
+    def _make_target_encoder(self, loss, classes):
+        return ClassificationTargetEncoder(loss=loss, classes=classes)
+
+    def _default_loss(self, encoder) -> str:
+        return {
+            "binary": "binary_crossentropy",
+            "multilabel": "binary_crossentropy",
+            "sparse": "sparse_categorical_crossentropy",
+            "onehot": "categorical_crossentropy",
+        }[encoder.mode_]
+
+    def _sample_weight_from_classes(self, y, encoder):
+        cw = self.class_weight
+        if cw is None:
+            return None
+        if not (cw == "balanced" or isinstance(cw, dict)):
+            P.fail(
+                type(self).__name__,
+                "class_weight",
+                "None, 'balanced' or a dict mapping each label to its weight",
+                cw,
+            )
+        return compute_sample_weight(cw, y)
+
+    def _stratify_labels(self, y_enc, encoder):
+        if encoder.mode_ == "multilabel":
+            return None
+        return y_enc if y_enc.ndim == 1 else np.argmax(y_enc, axis=1)
+
+    @property
+    def classes_(self):
+        """Class labels, sorted (``arange(n_labels)`` for multilabel targets)."""
+        return self.target_encoder_.classes_
+
+    def partial_fit(self, X, y, sample_weight=None, classes=None):
+        """Train for exactly one epoch, starting a network on the first call.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Labels, or a multilabel indicator matrix.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights.
+        classes : array-like of shape (n_classes,), default=None
+            Every label the target can take. Required on the first call for
+            single-label targets, ignored afterwards.
+
+        Returns
+        -------
+        self : object
+        """
+        if not self._fitted() and classes is None and np.ndim(y) == 1:
+            raise ValueError(
+                f"{type(self).__name__}.partial_fit needs `classes=` on its first "
+                "call: a later batch may hold labels this one lacks. Pass every "
+                "label, e.g. classes=np.unique(y_all)."
+            )
+        return self._partial_fit(X, y, sample_weight, classes=classes)
+
+    def predict_proba(self, X):
+        """Probability of each class for ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes) or (n_samples, n_labels)
+            Rows sum to one for single-label targets; one independent
+            probability per label for multilabel targets.
+        """
+        outputs = self._predict_outputs(X)
+        return self.target_encoder_.probabilities(outputs)
+
+    def predict(self, X):
+        """Predict class labels for ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,) or (n_samples, n_labels)
+            Labels of the training target's dtype, or a 0/1 indicator matrix
+            for multilabel targets.
+        """
+        outputs = self._predict_outputs(X)
+        return self.target_encoder_.inverse_transform(outputs)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags
+
+
+class NeuralClassifier(DenseArchitectureMixin, BaseNeuralClassifier):
+    __doc__ = fill(
+        """A fully connected neural network classifier trained with Keras.
+
+    Works like any scikit-learn classifier (stratified cross-validation,
+    pipelines, searches, calibration, pickling) while the model underneath is
+    a Keras network. Binary targets get one sigmoid output, multiclass
+    targets a softmax, multilabel indicator matrices one sigmoid per label.
+    Labels keep their own dtype (str, int, bool, float).
+
+    Parameters
+    ----------
+    {architecture}
+    {training}
+    loss : str, keras.losses.Loss or callable, default="auto"
+        ``"auto"`` is binary cross-entropy (binary, multilabel) or
+        categorical cross-entropy on integer labels (multiclass). Any Keras
+        classification loss is accepted; categorical losses train on one-hot
+        targets.
+    {control}
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes, keyed by your own labels; ``"balanced"``
+        weighs classes inversely to their frequency. Multiplies
+        ``sample_weight``.
+    {run}
+
+    Attributes
+    ----------
+    classes_ : ndarray
+        Class labels, sorted.
+    {attributes}
+
+    See Also
+    --------
+    NeuralRegressor : The regression counterpart.
+    sklearn.neural_network.MLPClassifier : scikit-learn's own, NumPy-only MLP.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from skneural import NeuralClassifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = NeuralClassifier(hidden_layer_sizes=(16,), epochs=5, random_state=0)
+    >>> clf.fit(X, y).predict_proba(X[:2]).shape
+    (2, 3)
+    """
+    )
+
+    def __init__(
+        self,
+        hidden_layer_sizes: Sequence[int] = (100,),
+        activation: str = "relu",
+        kernel_initializer: Any = "glorot_uniform",
+        dropout: float | Sequence[float] = 0.0,
+        batch_normalization: bool = False,
+        l1: float = 0.0,
+        l2: float = 0.0,
+        optimizer: Any = "adam",
+        learning_rate: float = 0.001,
+        momentum: float = 0.9,
+        batch_size: int = 32,
+        epochs: int = 100,
+        shuffle: bool = True,
+        loss: Any = "auto",
+        metrics: Sequence | None = None,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        patience: int = 10,
+        min_delta: float = 1e-4,
+        restore_best_weights: bool = True,
+        reduce_lr_on_plateau: bool = False,
+        callbacks: Sequence | None = None,
+        class_weight: dict | str | None = None,
+        random_state: Any = None,
+        verbose: int = 0,
+        warm_start: bool = False,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.kernel_initializer = kernel_initializer
+        self.dropout = dropout
+        self.batch_normalization = batch_normalization
+        self.l1 = l1
+        self.l2 = l2
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.momentum = momentum
+        self.batch_size = batch_size
+        self.epochs = epochs
+        self.shuffle = shuffle
+        self.loss = loss
+        self.metrics = metrics
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.patience = patience
+        self.min_delta = min_delta
+        self.restore_best_weights = restore_best_weights
+        self.reduce_lr_on_plateau = reduce_lr_on_plateau
+        self.callbacks = callbacks
+        self.class_weight = class_weight
+        self.random_state = random_state
+        self.verbose = verbose
+        self.warm_start = warm_start

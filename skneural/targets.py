@@ -1,0 +1,226 @@
+"""Target encoders: scikit-learn transformers between user targets and network outputs.
+
+An encoder is fitted on the user's ``y`` and knows how to turn it into what
+the network trains on (``transform``) and network outputs back into
+predictions in the user's own labels and shape (``inverse_transform``). The
+estimators copy its metadata (``classes_``, ``n_outputs_``) onto themselves.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.validation import check_is_fitted, column_or_1d
+
+#: Keras loss names whose targets are one-hot rows.
+CATEGORICAL_LOSSES = frozenset(
+    {
+        "categorical_crossentropy",
+        "categorical_focal_crossentropy",
+        "categorical_hinge",
+        "kl_divergence",
+        "kld",
+    }
+)
+#: Keras loss names whose targets are integer class indices.
+SPARSE_LOSSES = frozenset({"sparse_categorical_crossentropy"})
+
+
+class RegressionTargetEncoder(TransformerMixin, BaseEstimator):
+    """Encode regression targets as a float32 matrix, one column per output.
+
+    ``inverse_transform`` returns a 1-D array when ``fit`` saw a 1-D target.
+    """
+
+    def fit(self, y, X=None):
+        """Record the target's shape.
+
+        Parameters
+        ----------
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Regression target.
+        X : ignored
+
+        Returns
+        -------
+        self : RegressionTargetEncoder
+        """
+        y = np.asarray(y)
+        self.ndim_ = y.ndim
+        self.n_outputs_ = 1 if y.ndim == 1 else y.shape[1]
+        self.target_type_ = "continuous" if y.ndim == 1 else "continuous-multioutput"
+        return self
+
+    @property
+    def output_units(self) -> int:
+        """Width of the network's output layer."""
+        check_is_fitted(self)
+        return self.n_outputs_
+
+    @property
+    def output_activation(self) -> str:
+        """Activation of the network's output layer."""
+        return "linear"
+
+    def transform(self, y):
+        """Return ``y`` as float32 of shape (n_samples, n_outputs)."""
+        check_is_fitted(self)
+        y = np.asarray(y, dtype=np.float32)
+        return y.reshape(len(y), -1)
+
+    def inverse_transform(self, y):
+        """Return network outputs in the shape of the fitted target."""
+        check_is_fitted(self)
+        y = np.asarray(y, dtype=np.float64)
+        return y.ravel() if self.ndim_ == 1 else y.reshape(len(y), self.n_outputs_)
+
+
+class ClassificationTargetEncoder(TransformerMixin, BaseEstimator):
+    """Encode class labels for a network with sigmoid or softmax outputs.
+
+    Parameters
+    ----------
+    loss : str or object, default="auto"
+        The loss the network trains with. It decides the encoding of a
+        multiclass target: integer indices for ``"auto"`` and
+        ``"sparse_categorical_crossentropy"``, one-hot rows for the
+        categorical losses and for loss objects or functions.
+    classes : array-like or None, default=None
+        All labels the target can take (for ``partial_fit``). ``None`` takes
+        the labels present in ``y``.
+
+    Attributes
+    ----------
+    classes_ : ndarray
+        Sorted labels (single-label targets) or ``arange(n_labels)`` for a
+        multilabel indicator matrix.
+    target_type_ : str
+        ``"binary"``, ``"multiclass"`` or ``"multilabel-indicator"``.
+    mode_ : str
+        ``"binary"`` (one sigmoid unit), ``"sparse"`` (softmax, integer
+        targets), ``"onehot"`` (softmax, one-hot targets) or ``"multilabel"``
+        (one sigmoid unit per label).
+    n_outputs_ : int
+        1 for single-label targets, the number of labels otherwise.
+    """
+
+    def __init__(self, loss="auto", classes=None):
+        self.loss = loss
+        self.classes = classes
+
+    def fit(self, y, X=None):
+        """Find the classes and the encoding.
+
+        Parameters
+        ----------
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Class labels, or a multilabel indicator matrix.
+        X : ignored
+
+        Returns
+        -------
+        self : ClassificationTargetEncoder
+        """
+        target_type = type_of_target(y, input_name="y")
+        if target_type == "multilabel-indicator":
+            y = np.asarray(y)
+            self.classes_ = np.arange(y.shape[1])
+            self.n_outputs_ = y.shape[1]
+            self.target_type_ = target_type
+            self.mode_ = "multilabel"
+            return self
+        if target_type not in ("binary", "multiclass"):
+            raise ValueError(
+                f"Unknown label type: {target_type!r}. Classifiers need discrete "
+                "labels (binary or multiclass) in a 1-D y, or a 0/1 indicator matrix "
+                "for multilabel targets. For a continuous target use a regressor."
+            )
+        y = column_or_1d(y, warn=True)
+        classes = np.unique(y) if self.classes is None else np.unique(self.classes)
+        if self.classes is not None:
+            _check_labels_known(y, classes)
+        if len(classes) < 2:
+            raise ValueError(
+                f"y has only one class ({classes[0]!r}); a classifier needs at least "
+                "2 classes to learn from. Check that the target column is the right "
+                "one, or that your split kept more than one class."
+            )
+        self.classes_ = classes
+        self.n_outputs_ = 1
+        self.target_type_ = "binary" if len(classes) == 2 else "multiclass"
+        loss = self.loss if isinstance(self.loss, str) else None
+        if loss in SPARSE_LOSSES:
+            self.mode_ = "sparse"
+        elif loss in CATEGORICAL_LOSSES or (
+            loss is None and self.target_type_ == "multiclass"
+        ):
+            self.mode_ = "onehot"
+        elif self.target_type_ == "binary":
+            self.mode_ = "binary"
+        else:
+            self.mode_ = "sparse"
+        return self
+
+    @property
+    def output_units(self) -> int:
+        """Width of the network's output layer."""
+        check_is_fitted(self)
+        return 1 if self.mode_ == "binary" else len(self.classes_)
+
+    @property
+    def output_activation(self) -> str:
+        """Activation of the network's output layer."""
+        check_is_fitted(self)
+        return "softmax" if self.mode_ in ("sparse", "onehot") else "sigmoid"
+
+    def label_indices(self, y) -> np.ndarray:
+        """Return the index of each label of a 1-D ``y`` in ``classes_``."""
+        y = column_or_1d(y)
+        _check_labels_known(y, self.classes_)
+        return np.searchsorted(self.classes_, y)
+
+    def transform(self, y):
+        """Encode labels as the network's training target."""
+        check_is_fitted(self)
+        if self.mode_ == "multilabel":
+            return np.asarray(y, dtype=np.float32)
+        idx = self.label_indices(y)
+        if self.mode_ == "binary":
+            return idx.astype(np.float32).reshape(-1, 1)
+        if self.mode_ == "sparse":
+            return idx.astype(np.int32)
+        return np.eye(len(self.classes_), dtype=np.float32)[idx]
+
+    def probabilities(self, outputs) -> np.ndarray:
+        """Turn network outputs into ``predict_proba`` rows.
+
+        Single-label rows sum to one; multilabel rows hold one probability
+        per label. Float64, like scikit-learn's classifiers.
+        """
+        check_is_fitted(self)
+        p = np.asarray(outputs, dtype=np.float64)
+        if self.mode_ == "multilabel":
+            return p
+        if self.mode_ == "binary":
+            p = p.reshape(-1)
+            p = np.column_stack([1.0 - p, p])
+        p = np.clip(p, 0.0, None)
+        return p / np.maximum(p.sum(axis=1, keepdims=True), np.finfo(np.float64).tiny)
+
+    def inverse_transform(self, outputs):
+        """Turn network outputs into labels of the user's own dtype."""
+        proba = self.probabilities(outputs)
+        if self.mode_ == "multilabel":
+            return (proba > 0.5).astype(int)
+        return self.classes_[np.argmax(proba, axis=1)]
+
+
+def _check_labels_known(y: np.ndarray, classes: np.ndarray) -> None:
+    unknown = np.setdiff1d(np.unique(y), classes)
+    if unknown.size:
+        raise ValueError(
+            f"y contains labels {unknown.tolist()} that are not in classes "
+            f"{classes.tolist()}. Pass every label the target can take with "
+            "`classes=` on the first call to partial_fit."
+        )

@@ -16,14 +16,17 @@ from .exceptions import InvalidParameterError
 
 def did_you_mean(value: str, options: Iterable[str]) -> str:
     """Return ``" Did you mean 'x'?"`` for the closest option, or ``""``."""
-    close = difflib.get_close_matches(str(value).lower(), list(options), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(
+        str(value).lower(), list(options), n=1, cutoff=0.6
+    )
     return f" Did you mean '{close[0]}'?" if close else ""
 
 
 def fail(owner: str, name: str, expected: str, value: Any, hint: str = "") -> None:
     """Raise :class:`InvalidParameterError` in the project's message form."""
     raise InvalidParameterError(
-        f"{owner}: invalid `{name}`: expected {expected}. Received: {name}={value!r}.{hint}"
+        f"{owner}: invalid `{name}`: expected {expected}. "
+        f"Received: {name}={value!r}.{hint}"
     )
 
 

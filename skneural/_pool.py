@@ -50,7 +50,9 @@ class Network:
         if optimizer is not None and not optimizer.built:
             optimizer.build(model.trainable_variables)
         self.optimizer_start = (
-            [np.array(v.numpy()) for v in optimizer.variables] if optimizer is not None else []
+            [np.array(v.numpy()) for v in optimizer.variables]
+            if optimizer is not None
+            else []
         )
         self.weights_start = {v.path: np.array(v.numpy()) for v in model.variables}
 
@@ -75,7 +77,9 @@ class Network:
                 var.assign(self._start_value(layer, var, rng))
         optimizer = self.model.optimizer
         if optimizer is not None:
-            for var, value in zip(optimizer.variables, self.optimizer_start):
+            for var, value in zip(
+                optimizer.variables, self.optimizer_start, strict=True
+            ):
                 var.assign(value)
             if learning_rate is not None:
                 optimizer.learning_rate = learning_rate

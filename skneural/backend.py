@@ -70,6 +70,22 @@ def backend_name() -> str:
 
 
 @contextlib.contextmanager
+def global_rng_preserved() -> Iterator[None]:
+    """Put Python's and NumPy's global random states back on exit.
+
+    Keras draws default seeds from Python's ``random`` when it creates layers;
+    the user's random stream should not move because skneural built a network.
+    """
+    py_state = random.getstate()
+    np_state = np.random.get_state()  # noqa: NPY002
+    try:
+        yield
+    finally:
+        random.setstate(py_state)
+        np.random.set_state(np_state)  # noqa: NPY002
+
+
+@contextlib.contextmanager
 def seeded(seed: int | None) -> Iterator[None]:
     """Seed every random generator Keras training draws from.
 
@@ -86,11 +102,6 @@ def seeded(seed: int | None) -> Iterator[None]:
     if seed is None:
         yield
         return
-    py_state = random.getstate()
-    np_state = np.random.get_state()
-    keras.utils.set_random_seed(int(seed))
-    try:
+    with global_rng_preserved():
+        keras.utils.set_random_seed(int(seed))
         yield
-    finally:
-        random.setstate(py_state)
-        np.random.set_state(np_state)

@@ -23,8 +23,8 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _params as P
-from ._pool import POOL, Network, structure_key
-from .backend import keras, seeded
+from ._pool import POOL, structure_key
+from .backend import global_rng_preserved, keras, seeded
 from .inference import predict_array
 from .meta import Meta
 from .training import copy_callbacks, make_optimizer, resolve_loss, resolve_metrics
@@ -206,14 +206,17 @@ class BaseNeuralEstimator(BaseEstimator):
     def _train_unguarded(self, X, y, sample_weight, *, epochs, reset, classes):
         name = type(self).__name__
         p = self._training_params()
-        builder, arch = self._architecture()
+        with global_rng_preserved():  # Keras draws seeds when it makes objects
+            builder, arch = self._architecture()
         X, y = self._validate_X(X, reset=reset, y=y, min_samples=1 if epochs else 2)
         n = len(X)
 
         if reset:
             loss = self.loss
             encoder = self._make_target_encoder(loss, classes).fit(y)
-            loss = resolve_loss(name, loss, self._default_loss(encoder), self._LOSS_NAMES)
+            loss = resolve_loss(
+                name, loss, self._default_loss(encoder), self._LOSS_NAMES
+            )
         else:
             encoder = self.target_encoder_
         y_enc = encoder.transform(y)
@@ -237,7 +240,9 @@ class BaseNeuralEstimator(BaseEstimator):
         old = self.__dict__.get("_network")
         if reset:
             meta = self._make_meta(X, encoder, y_enc, weights)
-            optimizer = make_optimizer(name, self.optimizer, p.learning_rate, p.momentum)
+            optimizer = make_optimizer(
+                name, self.optimizer, p.learning_rate, p.momentum
+            )
             opt_config = optimizer.get_config()
             lr = opt_config.pop("learning_rate", None)
             if not isinstance(lr, float):  # a schedule: part of the structure
@@ -258,7 +263,8 @@ class BaseNeuralEstimator(BaseEstimator):
                 model.compile(optimizer=optimizer, loss=loss, metrics=p.metrics)
                 return model
 
-            network = POOL.checkout(key, build)
+            with global_rng_preserved():
+                network = POOL.checkout(key, build)
             self._network = network  # released by _train if what follows fails
             network.restart(rng, lr)
             _set_output_bias(network.model, meta)
@@ -333,12 +339,14 @@ class BaseNeuralEstimator(BaseEstimator):
             n_outputs=encoder.n_outputs_,
             output_units=encoder.output_units,
             output_activation=encoder.output_activation,
-            classes=tuple(classes.tolist()) if classes is not None and single_label else None,
+            classes=tuple(classes.tolist())
+            if classes is not None and single_label
+            else None,
             target_mean=target_mean,
         )
 
     def _split_validation(self, X, y_enc, weights, encoder, p, rng, epochs) -> dict:
-        """Return ``model.fit`` data arguments, holding out a validation set if asked."""
+        """Return ``model.fit`` data arguments, with a validation set if asked."""
         data = {"x": X, "y": y_enc, "sample_weight": weights}
         if not (p.early_stopping and p.validation_fraction > 0 and epochs is None):
             return data
@@ -386,14 +394,19 @@ def _set_output_bias(model, meta: Meta) -> None:
         layer = model.get_layer("output")
     except ValueError:
         return
-    if bias is not None and getattr(layer, "bias", None) is not None:
-        if tuple(layer.bias.shape) == bias.shape:
-            layer.bias.assign(bias)
+    has_bias = bias is not None and getattr(layer, "bias", None) is not None
+    if has_bias and tuple(layer.bias.shape) == bias.shape:
+        layer.bias.assign(bias)
 
 
 def _check_verbose(name: str, verbose: Any) -> int:
     if isinstance(verbose, bool) or verbose not in (0, 1, 2):
-        P.fail(name, "verbose", "0 (silent), 1 (progress bar) or 2 (one line per epoch)", verbose)
+        P.fail(
+            name,
+            "verbose",
+            "0 (silent), 1 (progress bar) or 2 (one line per epoch)",
+            verbose,
+        )
     return int(verbose)
 
 
@@ -425,11 +438,14 @@ def _check_numeric_features(X, name: str) -> None:
             if not (pd.api.types.is_numeric_dtype(dt) or pd.api.types.is_bool_dtype(dt))
         ]
         if bad:
-            shown = ", ".join(repr(c) for c in bad[:5]) + (" ..." if len(bad) > 5 else "")
+            shown = ", ".join(repr(c) for c in bad[:5]) + (
+                " ..." if len(bad) > 5 else ""
+            )
             raise ValueError(
                 f"{name} needs numeric features, but column(s) {shown} are not "
                 "numeric. Encode them first, for example with OneHotEncoder or "
-                "OrdinalEncoder in a ColumnTransformer before the network in a Pipeline."
+                "OrdinalEncoder in a ColumnTransformer before the network in a "
+                "Pipeline."
             )
         return
     if hasattr(X, "format") or not isinstance(X, (list, tuple, np.ndarray)):

@@ -123,7 +123,7 @@ class BaseNeuralClassifier(ClassifierMixin, BaseNeuralEstimator):
         return tags
 
 
-class NeuralClassifier(DenseArchitectureMixin, BaseNeuralClassifier):
+class NeuralClassifier(DenseArchitectureMixin, BaseNeuralClassifier):  # noqa: D101
     __doc__ = fill(
         """A fully connected neural network classifier trained with Keras.
 

@@ -52,4 +52,6 @@ def predict_array(model, X: np.ndarray) -> np.ndarray:
     rows = chunk_rows(int(np.prod(X.shape[1:], dtype=np.int64)))
     if len(X) <= rows:
         return _run(model, X)
-    return np.concatenate([_run(model, X[i : i + rows]) for i in range(0, len(X), rows)])
+    return np.concatenate(
+        [_run(model, X[i : i + rows]) for i in range(0, len(X), rows)]
+    )

@@ -67,7 +67,7 @@ class BaseNeuralRegressor(RegressorMixin, BaseNeuralEstimator):
         return tags
 
 
-class NeuralRegressor(DenseArchitectureMixin, BaseNeuralRegressor):
+class NeuralRegressor(DenseArchitectureMixin, BaseNeuralRegressor):  # noqa: D101
     __doc__ = fill(
         """A fully connected neural network regressor trained with Keras.
 

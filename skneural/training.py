@@ -1,4 +1,4 @@
-"""Turn training hyperparameters into Keras objects: optimizer, loss, metrics, callbacks.
+"""Turn training hyperparameters into Keras optimizers, losses, metrics, callbacks.
 
 Each resolver checks its input and raises an
 :class:`~skneural.exceptions.InvalidParameterError` with a did-you-mean
@@ -266,5 +266,7 @@ def copy_callbacks(owner: str, callbacks: Any) -> list:
     if not isinstance(callbacks, (list, tuple)) or not all(
         isinstance(cb, keras.callbacks.Callback) for cb in callbacks
     ):
-        fail(owner, "callbacks", "None or a list of keras.callbacks.Callback", callbacks)
+        fail(
+            owner, "callbacks", "None or a list of keras.callbacks.Callback", callbacks
+        )
     return [copy.deepcopy(cb) for cb in callbacks]

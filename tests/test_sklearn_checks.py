@@ -1,14 +1,17 @@
 """scikit-learn's own estimator checks, run on every skneural estimator."""
 
-import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skneural import NeuralClassifier, NeuralRegressor
 
 # Small, fast, but able to fit the checks' toy problems.
 ESTIMATORS = [
-    NeuralClassifier(hidden_layer_sizes=(16,), epochs=30, learning_rate=0.01, random_state=0),
-    NeuralRegressor(hidden_layer_sizes=(16,), epochs=30, learning_rate=0.01, random_state=0),
+    NeuralClassifier(
+        hidden_layer_sizes=(16,), epochs=30, learning_rate=0.01, random_state=0
+    ),
+    NeuralRegressor(
+        hidden_layer_sizes=(16,), epochs=30, learning_rate=0.01, random_state=0
+    ),
 ]
 
 # The only expected failures, with their reason.
@@ -20,11 +23,18 @@ _FLOAT32_WEIGHTS = (
     "equivalent otherwise (normalized to mean 1, used in the output-bias start)."
 )
 EXPECTED_FAILED = {
-    "NeuralClassifier": {"check_sample_weight_equivalence_on_dense_data": _FLOAT32_WEIGHTS},
-    "NeuralRegressor": {"check_sample_weight_equivalence_on_dense_data": _FLOAT32_WEIGHTS},
+    "NeuralClassifier": {
+        "check_sample_weight_equivalence_on_dense_data": _FLOAT32_WEIGHTS
+    },
+    "NeuralRegressor": {
+        "check_sample_weight_equivalence_on_dense_data": _FLOAT32_WEIGHTS
+    },
 }
 
 
-@parametrize_with_checks(ESTIMATORS, expected_failed_checks=lambda est: EXPECTED_FAILED.get(type(est).__name__, {}))
+@parametrize_with_checks(
+    ESTIMATORS,
+    expected_failed_checks=lambda est: EXPECTED_FAILED.get(type(est).__name__, {}),
+)
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)

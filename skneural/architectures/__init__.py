@@ -1,4 +1,4 @@
-"""Network builders: pure functions from (hyperparameters, meta) to an uncompiled model."""
+"""Network builders: pure functions of (hyperparameters, meta) to uncompiled models."""
 
 from .dense import build_dense_network
 

@@ -52,7 +52,9 @@ def build_dense_network(
     x = inputs
     if len(meta.input_shape) > 1:
         x = keras.layers.Flatten(name="flatten")(x)
-    for i, (units, rate) in enumerate(zip(hidden_layer_sizes, dropout), start=1):
+    for i, (units, rate) in enumerate(
+        zip(hidden_layer_sizes, dropout, strict=True), start=1
+    ):
         x = dense_block(
             x,
             units,

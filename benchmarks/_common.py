@@ -1,0 +1,46 @@
+"""Helpers shared by the benchmark scripts."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import time
+from pathlib import Path
+
+RESULTS = Path(__file__).parent / "results"
+
+
+def machine() -> dict:
+    """Describe the machine and library versions of a run."""
+    import keras
+    import sklearn
+
+    info = {
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "cpu_count": os.cpu_count(),
+        "keras": keras.__version__,
+        "keras_backend": keras.backend.backend(),
+        "scikit-learn": sklearn.__version__,
+    }
+    if info["keras_backend"] == "tensorflow":
+        import tensorflow as tf
+
+        info["tensorflow"] = tf.__version__
+    return info
+
+
+def timed(fn):
+    """Run ``fn`` and return ``(seconds, result)``."""
+    start = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - start, out
+
+
+def write(name: str, payload: dict) -> Path:
+    """Write ``payload`` plus the machine description to results/NAME.json."""
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    path.write_text(json.dumps({"machine": machine(), **payload}, indent=2))
+    return path

@@ -1,0 +1,332 @@
+"""Behaviour shared by every skneural estimator: training controls, state, errors."""
+
+import copy
+import pickle
+import random
+
+import keras
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from conftest import small_classifier, small_regressor
+from sklearn.base import clone
+
+from skneural import (
+    InvalidParameterError,
+    NeuralClassifier,
+    NeuralRegressor,
+    NotFittedError,
+)
+
+BOTH = [small_classifier, small_regressor]
+
+
+def data_for(make, iris, regression_data):
+    return iris if make is small_classifier else regression_data
+
+
+def outputs(est, X):
+    return est.predict_proba(X) if hasattr(est, "predict_proba") else est.predict(X)
+
+
+@pytest.mark.parametrize("make", BOTH)
+def test_same_seed_same_predictions_other_seed_other(make, iris, regression_data):
+    X, y = data_for(make, iris, regression_data)
+    kw = dict(dropout=0.2, early_stopping=True, validation_fraction=0.2, epochs=4)
+    a = outputs(make(random_state=3, **kw).fit(X, y), X)
+    b = outputs(make(random_state=3, **kw).fit(X, y), X)
+    c = outputs(make(random_state=4, **kw).fit(X, y), X)
+    np.testing.assert_array_equal(a, b)
+    assert not np.allclose(a, c)
+
+
+def test_seed_leaves_global_generators_alone(regression_data):
+    X, y = regression_data
+    random.seed(123)
+    np.random.seed(123)
+    expected_py, expected_np = random.random(), np.random.rand()
+    random.seed(123)
+    np.random.seed(123)
+    small_regressor(random_state=0, epochs=1).fit(X, y)
+    assert random.random() == expected_py
+    assert np.random.rand() == expected_np
+
+
+def test_no_seed_gives_different_networks(regression_data):
+    X, y = regression_data
+    a = small_regressor(random_state=None, epochs=1).fit(X, y).predict(X)
+    b = small_regressor(random_state=None, epochs=1).fit(X, y).predict(X)
+    assert not np.allclose(a, b)
+
+
+@pytest.mark.parametrize("make", BOTH)
+def test_history_and_metrics(make, iris, regression_data):
+    X, y = data_for(make, iris, regression_data)
+    metric = "accuracy" if make is small_classifier else "mae"
+    est = make(epochs=3, metrics=[metric]).fit(X, y)
+    assert est.n_iter_ == 3
+    assert len(est.history_["loss"]) == 3
+    assert len(est.history_[metric]) == 3
+    assert all(isinstance(v, float) for v in est.history_["loss"])
+    assert not hasattr(est, "best_epoch_")
+
+
+def test_early_stopping_stops_and_restores_best(regression_data):
+    X, y = regression_data
+    # a learning rate this large makes the validation loss stall quickly
+    est = small_regressor(
+        epochs=200, early_stopping=True, patience=2, learning_rate=0.5, random_state=1
+    ).fit(X, y)
+    assert est.n_iter_ < 200
+    val = est.history_["val_loss"]
+    assert est.best_epoch_ == int(np.argmin(val))
+    assert est.n_iter_ == len(val)
+
+
+def test_early_stopping_on_training_loss_without_validation(regression_data):
+    X, y = regression_data
+    est = small_regressor(
+        epochs=200, early_stopping=True, validation_fraction=0.0, patience=1
+    )
+    est.fit(X, y)
+    assert "val_loss" not in est.history_
+    assert est.n_iter_ < 200
+
+
+def test_reduce_lr_on_plateau(regression_data):
+    X, y = regression_data
+    est = small_regressor(
+        epochs=12, reduce_lr_on_plateau=True, patience=2, learning_rate=0.5
+    )
+    est.fit(X, y)
+    lrs = est.history_["learning_rate"]
+    assert min(lrs) < 0.5
+
+
+def test_validation_fraction_too_large_for_tiny_data(regression_data):
+    X, y = regression_data
+    est = small_regressor(early_stopping=True, validation_fraction=0.9)
+    with pytest.raises(ValueError, match="leaves no sample"):
+        est.fit(X[:2], y[:2])
+
+
+class CountEpochs(keras.callbacks.Callback):
+    def __init__(self):
+        super().__init__()
+        self.epochs = 0
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.epochs += 1
+
+
+def test_callbacks_are_copied_per_fit(regression_data):
+    X, y = regression_data
+    cb = CountEpochs()
+    est = small_regressor(epochs=3, callbacks=[cb]).fit(X, y)
+    assert cb.epochs == 0  # the user's object is never used itself
+    clone(est).fit(X, y)
+    assert est.callbacks[0] is cb
+
+
+def test_optimizer_instance_is_copied_not_shared(regression_data):
+    X, y = regression_data
+    opt = keras.optimizers.SGD(learning_rate=0.05, momentum=0.5)
+    est = small_regressor(optimizer=opt, epochs=2).fit(X, y)
+    other = clone(est).fit(X, y)
+    assert est.model_.optimizer is not opt
+    assert other.model_.optimizer is not est.model_.optimizer
+    assert int(opt.iterations) == 0
+    assert float(est.model_.optimizer.learning_rate) == pytest.approx(0.05)
+
+
+@pytest.mark.parametrize(
+    "optimizer", ["sgd", "rmsprop", "adamw", "nadam", keras.optimizers.Adagrad]
+)
+def test_optimizer_names_and_classes(regression_data, optimizer):
+    X, y = regression_data
+    est = small_regressor(optimizer=optimizer, learning_rate=0.02, epochs=1).fit(X, y)
+    assert float(est.model_.optimizer.learning_rate) == pytest.approx(0.02)
+
+
+def test_momentum_goes_to_sgd(regression_data):
+    X, y = regression_data
+    est = small_regressor(optimizer="sgd", momentum=0.7, epochs=1).fit(X, y)
+    assert est.model_.optimizer.momentum == pytest.approx(0.7)
+
+
+def test_warm_start_continues(regression_data):
+    X, y = regression_data
+    est = small_regressor(epochs=2, warm_start=True).fit(X, y)
+    first = est.model_.get_weights()
+    est.fit(X, y)
+    assert est.n_iter_ == 4
+    assert len(est.history_["loss"]) == 4
+    # continued from the trained weights, not restarted: loss kept going down
+    assert est.history_["loss"][2] < est.history_["loss"][0]
+    assert any(
+        not np.array_equal(a, b)
+        for a, b in zip(first, est.model_.get_weights(), strict=True)
+    )
+    cold = small_regressor(epochs=2).fit(X, y)
+    cold.fit(X, y)
+    assert cold.n_iter_ == 2
+
+
+@pytest.mark.parametrize("make", BOTH)
+def test_sample_weight(make, iris, regression_data):
+    X, y = data_for(make, iris, regression_data)
+    w = np.ones(len(X))
+    a = outputs(make(epochs=2).fit(X, y), X)
+    b = outputs(make(epochs=2).fit(X, y, sample_weight=w * 7.0), X)
+    np.testing.assert_allclose(
+        a, b, rtol=1e-5, atol=1e-6
+    )  # uniform weights change nothing
+    with pytest.raises(ValueError, match="one weight per sample"):
+        make().fit(X, y, sample_weight=w[:-1])
+    with pytest.raises(ValueError, match="negative"):
+        make().fit(X, y, sample_weight=-w)
+    with pytest.raises(ValueError, match="sums to zero"):
+        make().fit(X, y, sample_weight=0 * w)
+
+
+@pytest.mark.parametrize("make", BOTH)
+def test_pickle_deepcopy_and_clone_after_fit(make, iris, regression_data):
+    X, y = data_for(make, iris, regression_data)
+    est = make(epochs=2).fit(X, y)
+    expected = outputs(est, X)
+    for twin in (pickle.loads(pickle.dumps(est)), copy.deepcopy(est)):
+        np.testing.assert_array_equal(outputs(twin, X), expected)
+        assert twin.model_ is not est.model_
+    fresh = clone(est)
+    assert not hasattr(fresh, "n_iter_")
+    assert fresh.get_params() == est.get_params()
+
+
+def test_dropout_batchnorm_and_penalties_build_the_right_layers(regression_data):
+    X, y = regression_data
+    est = small_regressor(
+        hidden_layer_sizes=(8, 4),
+        dropout=(0.3, 0.1),
+        batch_normalization=True,
+        l1=1e-4,
+        l2=1e-3,
+        activation="tanh",
+        kernel_initializer="he_normal",
+        epochs=1,
+    ).fit(X, y)
+    layers = {layer.name: layer for layer in est.model_.layers}
+    assert layers["hidden_1_dropout"].rate == pytest.approx(0.3)
+    assert layers["hidden_2_dropout"].rate == pytest.approx(0.1)
+    assert "hidden_1_bn" in layers and layers["hidden_1_dense"].use_bias is False
+    reg = layers["hidden_1_dense"].kernel_regularizer.get_config()
+    assert reg["l1"] == pytest.approx(1e-4) and reg["l2"] == pytest.approx(1e-3)
+    assert layers["hidden_1_act"].activation.__name__ == "tanh"
+    assert type(layers["hidden_1_dense"].kernel_initializer).__name__ == "HeNormal"
+
+
+# ---------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize("make", BOTH)
+def test_predict_before_fit(make, iris):
+    with pytest.raises(NotFittedError, match="not fitted yet"):
+        make().predict(iris[0])
+    with pytest.raises(AttributeError, match="not fitted yet"):
+        make().model_  # noqa: B018
+
+
+def _bad_inputs(X, y):
+    Xs = X.astype(object)
+    Xs[0, 0] = "red"
+    X_nan = X.copy()
+    X_nan[0, 0] = np.nan
+    X_inf = X.copy()
+    X_inf[1, 1] = np.inf
+    return [
+        ("empty", X[:0], y[:0], "0 sample"),
+        ("one sample", X[:1], y[:1], "1 sample"),
+        ("nan", X_nan, y, "NaN"),
+        ("inf", X_inf, y, "infinity"),
+        ("text", Xs, y, "needs numeric features.*OneHotEncoder"),
+        ("length", X, y[:-3], "inconsistent numbers of samples"),
+    ]
+
+
+@pytest.mark.parametrize("make", BOTH)
+def test_bad_data_leaves_a_fitted_estimator_unchanged(make, iris, regression_data):
+    X, y = data_for(make, iris, regression_data)
+    X = np.asarray(X, dtype=np.float64)
+    est = make(epochs=1).fit(X, y)
+    expected = outputs(est, X)
+    state = {k: v for k, v in vars(est).items() if k != "_lease"}
+    for _, Xb, yb, match in _bad_inputs(X, y):
+        with pytest.raises(ValueError, match=match):
+            est.fit(Xb, yb)
+        assert {k: v for k, v in vars(est).items() if k != "_lease"} == state
+        np.testing.assert_array_equal(outputs(est, X), expected)
+    with pytest.raises(ValueError, match=r"X has 3 features, but \w+ is expecting"):
+        est.predict(X[:, :3])
+    with pytest.raises(TypeError, match="toarray"):
+        est.fit(sp.csr_matrix(X), y)
+    with pytest.raises(ValueError, match="needs numeric features"):
+        est.predict(np.array([["a"] * X.shape[1]]))
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"dropout": -0.1}, r"invalid `dropout`: expected a number in \[0, 1\)"),
+        ({"dropout": 1.0}, r"invalid `dropout`"),
+        ({"dropout": (0.1, 0.2)}, "one rate per hidden layer"),
+        ({"hidden_layer_sizes": (10, 0)}, "positive integers"),
+        ({"hidden_layer_sizes": "big"}, "tuple of positive integers"),
+        ({"activation": "rleu"}, "Did you mean 'relu'"),
+        ({"optimizer": "adamm"}, "Did you mean 'adam'"),
+        ({"optimizer": 3}, "optimizer"),
+        ({"loss": "mean_squared_eror"}, "Did you mean 'mean_squared_error'"),
+        ({"kernel_initializer": "glorot_unifrom"}, "Did you mean 'glorot_uniform'"),
+        ({"learning_rate": 0}, "learning_rate"),
+        ({"batch_size": 0}, "batch_size"),
+        ({"epochs": 2.5}, "epochs"),
+        ({"validation_fraction": 1.0}, "validation_fraction"),
+        ({"l2": -1.0}, "`l2`"),
+        ({"verbose": 5}, "verbose"),
+        ({"metrics": ["acuracy"]}, "Did you mean 'accuracy'"),
+        ({"callbacks": ["early"]}, "keras.callbacks.Callback"),
+        ({"random_state": "seed"}, "seed"),
+    ],
+)
+def test_invalid_hyperparameters(params, match, regression_data):
+    X, y = regression_data
+    est = small_regressor(epochs=1).fit(X, y)
+    expected = est.predict(X)
+    est.set_params(**params)
+    with pytest.raises((InvalidParameterError, ValueError), match=match):
+        est.fit(X, y)
+    np.testing.assert_array_equal(est.predict(X), expected)
+
+
+def test_invalid_parameter_error_is_value_and_type_error():
+    assert issubclass(InvalidParameterError, ValueError)
+    assert issubclass(InvalidParameterError, TypeError)
+
+
+def test_classifier_loss_did_you_mean(iris):
+    X, y = iris
+    with pytest.raises(
+        InvalidParameterError, match="Did you mean 'binary_crossentropy'"
+    ):
+        small_classifier(loss="binary_crossentropyy").fit(X, y)
+
+
+def test_class_weight_type_error(iris):
+    X, y = iris
+    with pytest.raises(InvalidParameterError, match="class_weight"):
+        small_classifier(class_weight="heavy").fit(X, y)
+
+
+def test_defaults_are_immutable_and_stored_verbatim():
+    for cls in (NeuralClassifier, NeuralRegressor):
+        est = cls(hidden_layer_sizes=[8, 4], dropout=[0.1, 0.2])
+        assert est.hidden_layer_sizes == [8, 4]
+        assert isinstance(cls().hidden_layer_sizes, tuple)

@@ -1,0 +1,147 @@
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import small_classifier
+from sklearn.base import is_classifier
+from sklearn.model_selection import StratifiedKFold, check_cv
+
+from skneural import NeuralClassifier
+
+
+def test_is_classifier_and_stratified_cv(iris):
+    est = NeuralClassifier()
+    assert is_classifier(est)
+    _, y = iris
+    assert isinstance(check_cv(5, y, classifier=is_classifier(est)), StratifiedKFold)
+
+
+def test_multiclass_learns_iris(iris):
+    X, y = iris
+    clf = small_classifier(epochs=30).fit(X, y)
+    assert clf.score(X, y) > 0.9
+    proba = clf.predict_proba(X)
+    assert proba.shape == (150, 3)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-6)
+    assert clf.n_outputs_ == 1
+    np.testing.assert_array_equal(clf.classes_, [0, 1, 2])
+    assert clf.model_.layers[-1].activation.__name__ == "softmax"
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        np.array(["setosa", "versicolor", "virginica"]),
+        np.array([10, 20, 30]),
+        np.array([1.0, 2.0, 3.0]),
+    ],
+    ids=["str", "int", "float"],
+)
+def test_labels_keep_their_dtype(iris, labels):
+    X, y = iris
+    y_lab = labels[y]
+    clf = small_classifier(epochs=2).fit(X, y_lab)
+    pred = clf.predict(X)
+    assert pred.dtype == y_lab.dtype
+    assert set(pred) <= set(labels)
+    np.testing.assert_array_equal(clf.classes_, np.sort(labels))
+
+
+def test_binary_bool_labels_single_sigmoid(binary_data):
+    X, y = binary_data
+    yb = y.astype(bool)
+    clf = small_classifier(epochs=60).fit(X, yb)
+    assert clf.predict(X).dtype == bool
+    assert clf.model_.output_shape == (None, 1)
+    proba = clf.predict_proba(X)
+    assert proba.shape == (len(X), 2)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    np.testing.assert_array_equal(clf.classes_, [False, True])
+    assert clf.score(X, yb) > 0.8
+
+
+def test_multilabel(binary_data):
+    X, y = binary_data
+    Y = np.column_stack([y, 1 - y, (X[:, 0] > 0).astype(int)])
+    clf = small_classifier(epochs=20).fit(X, Y)
+    assert clf.n_outputs_ == 3
+    pred = clf.predict(X)
+    assert pred.shape == Y.shape
+    assert set(np.unique(pred)) <= {0, 1}
+    proba = clf.predict_proba(X)
+    assert proba.shape == Y.shape
+    assert ((proba >= 0) & (proba <= 1)).all()
+    assert (pred == Y).mean() > 0.8
+
+
+def test_categorical_loss_uses_one_hot_targets(iris):
+    X, y = iris
+    clf = small_classifier(loss="categorical_crossentropy", epochs=20).fit(X, y)
+    assert clf.target_encoder_.mode_ == "onehot"
+    assert clf.score(X, y) > 0.8
+
+
+def test_class_weight_balanced_and_dict_by_user_labels(binary_data):
+    X, y = binary_data
+    # strongly imbalanced: keep only 10 samples of class "b"
+    keep = np.r_[np.flatnonzero(y == 0), np.flatnonzero(y == 1)[:10]]
+    X, y = X[keep], np.array(["a", "b"])[y[keep]]
+    plain = small_classifier(epochs=10).fit(X, y)
+    heavy = small_classifier(epochs=10, class_weight={"a": 1.0, "b": 20.0}).fit(X, y)
+    balanced = small_classifier(epochs=10, class_weight="balanced").fit(X, y)
+    p_plain = plain.predict_proba(X)[:, 1].mean()
+    assert heavy.predict_proba(X)[:, 1].mean() > p_plain
+    assert balanced.predict_proba(X)[:, 1].mean() > p_plain
+
+
+def test_class_weight_unknown_label_is_an_error(binary_data):
+    X, y = binary_data
+    with pytest.raises(ValueError, match="not in"):
+        small_classifier(class_weight={0: 1.0, 7: 2.0}).fit(X, y)
+
+
+def test_partial_fit_one_epoch_per_call_and_classes(iris):
+    X, y = iris
+    clf = small_classifier()
+    with pytest.raises(ValueError, match="classes="):
+        clf.partial_fit(X[:20], y[:20])
+    clf.partial_fit(X[:50], y[:50], classes=[0, 1, 2])
+    assert clf.n_iter_ == 1
+    np.testing.assert_array_equal(clf.classes_, [0, 1, 2])
+    for _ in range(3):
+        clf.partial_fit(X, y)
+    assert clf.n_iter_ == 4
+    assert len(clf.history_["loss"]) == 4
+    # a label the first call did not announce
+    before = clf.predict_proba(X)
+    with pytest.raises(ValueError, match=r"labels \[3\] that are not in classes"):
+        clf.partial_fit(X[:5], np.array([0, 1, 2, 3, 0]))
+    np.testing.assert_array_equal(clf.predict_proba(X), before)
+    assert clf.n_iter_ == 4
+
+
+def test_single_class_is_an_error(iris):
+    X, y = iris
+    with pytest.raises(ValueError, match="only one class"):
+        small_classifier().fit(X[:40], y[:40])
+
+
+def test_continuous_target_is_an_error(regression_data):
+    X, y = regression_data
+    with pytest.raises(ValueError, match="Unknown label type"):
+        small_classifier().fit(X, y)
+
+
+def test_stratified_validation_split(iris):
+    X, y = iris
+    clf = small_classifier(early_stopping=True, validation_fraction=0.2, epochs=3)
+    clf.fit(X, y)
+    assert "val_loss" in clf.history_
+    assert len(clf.history_["val_loss"]) == clf.n_iter_
+
+
+def test_dataframe_input_keeps_feature_names(iris):
+    X, y = iris
+    df = pd.DataFrame(X, columns=["a", "b", "c", "d"])
+    clf = small_classifier(epochs=1).fit(df, y)
+    np.testing.assert_array_equal(clf.feature_names_in_, ["a", "b", "c", "d"])
+    assert clf.predict(df.iloc[:3]).shape == (3,)

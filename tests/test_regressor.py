@@ -1,0 +1,71 @@
+import numpy as np
+import pytest
+from conftest import small_regressor
+from sklearn.base import is_regressor
+from sklearn.linear_model import LinearRegression
+
+from skneural import NeuralRegressor
+
+
+def test_is_regressor():
+    assert is_regressor(NeuralRegressor())
+
+
+def test_fits_a_smooth_function():
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-2, 2, size=(400, 2))
+    y = np.sin(X[:, 0]) + X[:, 1] ** 2
+    reg = small_regressor(hidden_layer_sizes=(32, 32), epochs=60).fit(X, y)
+    # a linear model cannot do this; the network must beat it clearly
+    assert reg.score(X, y) > 0.9 > LinearRegression().fit(X, y).score(X, y)
+    pred = reg.predict(X)
+    assert pred.shape == (400,) and pred.dtype == np.float64
+
+
+def test_multi_output(regression_data):
+    X, y = regression_data
+    Y = np.column_stack([y, -2 * y])
+    reg = small_regressor(epochs=30).fit(X, Y)
+    assert reg.n_outputs_ == 2
+    assert reg.predict(X).shape == (len(X), 2)
+    assert reg.score(X, Y) > 0.8
+    # a column target stays a column
+    assert small_regressor(epochs=1).fit(X, y[:, None]).predict(X).shape == (len(X), 1)
+
+
+def test_output_starts_at_the_target_mean(regression_data):
+    X, y = regression_data
+    reg = small_regressor(hidden_layer_sizes=(), epochs=1, learning_rate=1e-9)
+    reg.fit(X, y + 1000.0)
+    # one tiny step away from the initial bias: predictions sit at the mean
+    assert abs(reg.predict(X).mean() - (y.mean() + 1000.0)) < 5
+
+
+@pytest.mark.parametrize(
+    "loss", ["mae", "huber", "log_cosh", "mape", "mean_squared_error"]
+)
+def test_regression_losses(regression_data, loss):
+    X, y = regression_data
+    reg = small_regressor(loss=loss, epochs=2).fit(X, y + 3)
+    assert np.isfinite(reg.history_["loss"]).all()
+
+
+def test_linear_model_without_hidden_layers(regression_data):
+    X, y = regression_data
+    reg = small_regressor(hidden_layer_sizes=(), epochs=40, learning_rate=0.05).fit(
+        X, y
+    )
+    assert [type(layer).__name__ for layer in reg.model_.layers] == [
+        "InputLayer",
+        "Dense",
+    ]
+    assert reg.score(X, y) > 0.95
+
+
+def test_partial_fit_one_epoch(regression_data):
+    X, y = regression_data
+    reg = small_regressor()
+    reg.partial_fit(X[:1], y[:1])  # a single sample is fine for online learning
+    reg.partial_fit(X, y)
+    assert reg.n_iter_ == 2
+    assert len(reg.history_["loss"]) == 2

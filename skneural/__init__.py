@@ -1,12 +1,11 @@
 """skneural: scikit-learn estimators backed by Keras 3 networks."""
 
-from .backend import import_keras as _import_keras
-
-_import_keras()  # a missing backend fails here, naming the extra to install
-
-from .classifier import NeuralClassifier  # noqa: E402
-from .exceptions import InvalidParameterError, NotFittedError, SkneuralError  # noqa: E402
-from .regressor import NeuralRegressor  # noqa: E402
+# Importing .backend first makes a missing Keras backend fail here, with an
+# ImportError that names the extra to install.
+from . import backend as _backend  # noqa: F401
+from .classifier import NeuralClassifier
+from .exceptions import InvalidParameterError, NotFittedError, SkneuralError
+from .regressor import NeuralRegressor
 
 __version__ = "0.1.0"
 

@@ -82,8 +82,9 @@ model_ : keras.Model
     n_iter_ : int
         Epochs trained in total (``partial_fit`` and ``warm_start`` add up).
     best_epoch_ : int
-        Index into ``history_`` lists of the epoch whose weights were kept
-        (only with ``early_stopping``).
+        Index into ``history_`` lists of the epoch with the best monitored
+        loss, whose weights are kept when ``restore_best_weights`` (only with
+        ``early_stopping``).
     n_features_in_ : int
         Number of features seen in ``fit``.
     feature_names_in_ : ndarray of shape (n_features_in_,)

@@ -261,6 +261,10 @@ class BaseNeuralEstimator(BaseEstimator):
             def build():
                 model = builder(meta, **arch)
                 model.compile(optimizer=optimizer, loss=loss, metrics=p.metrics)
+                # Build the loss and metrics now: Keras does it on a model's first
+                # fit and draws shuffling random numbers while at it, so without
+                # this a new and a reused network would see different orders.
+                model.fit(X[:1], y_enc[:1], epochs=0, verbose=0)
                 return model
 
             with global_rng_preserved():

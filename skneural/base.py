@@ -19,11 +19,13 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils import check_random_state
+from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _params as P
-from ._pool import POOL, structure_key
+from ._pool import POOL, Network, structure_key
 from .backend import global_rng_preserved, keras, seeded
 from .inference import predict_array
 from .meta import Meta
@@ -106,7 +108,7 @@ class BaseNeuralEstimator(BaseEstimator):
     def _predict_outputs(self, X) -> np.ndarray:
         """Validate ``X`` for a fitted estimator and return raw network outputs."""
         check_is_fitted(self)
-        X = self._validate_X(X, reset=False)
+        X = self.feature_encoder_.transform(self._validate_X(X, reset=False))
         return predict_array(self._network.model, X)
 
     # -------------------------------------------------------------- sklearn
@@ -170,6 +172,7 @@ class BaseNeuralEstimator(BaseEstimator):
             verbose=_check_verbose(name, self.verbose),
             metrics=resolve_metrics(name, self.metrics),
             callbacks=copy_callbacks(name, self.callbacks),
+            fit_extra={},
         )
 
     def _seed(self, n_done: int) -> int | None:
@@ -204,21 +207,15 @@ class BaseNeuralEstimator(BaseEstimator):
             raise
 
     def _train_unguarded(self, X, y, sample_weight, *, epochs, reset, classes):
-        name = type(self).__name__
         p = self._training_params()
-        with global_rng_preserved():  # Keras draws seeds when it makes objects
-            builder, arch = self._architecture()
         X, y = self._validate_X(X, reset=reset, y=y, min_samples=1 if epochs else 2)
         n = len(X)
-
         if reset:
-            loss = self.loss
-            encoder = self._make_target_encoder(loss, classes).fit(y)
-            loss = resolve_loss(
-                name, loss, self._default_loss(encoder), self._LOSS_NAMES
-            )
+            features = self._make_feature_encoder().fit(X, y)
+            encoder = self._make_target_encoder(self._loss_param(), classes).fit(y)
         else:
-            encoder = self.target_encoder_
+            features, encoder = self.feature_encoder_, self.target_encoder_
+        X = features.transform(X)
         y_enc = encoder.transform(y)
         weights = _check_sample_weight(sample_weight, n)
         class_weights = self._sample_weight_from_classes(y, encoder)
@@ -239,39 +236,9 @@ class BaseNeuralEstimator(BaseEstimator):
 
         old = self.__dict__.get("_network")
         if reset:
-            meta = self._make_meta(X, encoder, y_enc, weights)
-            optimizer = make_optimizer(
-                name, self.optimizer, p.learning_rate, p.momentum
-            )
-            opt_config = optimizer.get_config()
-            lr = opt_config.pop("learning_rate", None)
-            if not isinstance(lr, float):  # a schedule: part of the structure
-                opt_config["learning_rate"], lr = lr, None
-            opt_config.pop("name", None)
-            key = structure_key(
-                builder,
-                arch,
-                replace(meta, target_mean=None),
-                type(optimizer),
-                opt_config,
-                loss,
-                p.metrics,
-            )
-
-            def build():
-                model = builder(meta, **arch)
-                model.compile(optimizer=optimizer, loss=loss, metrics=p.metrics)
-                # Build the loss and metrics now: Keras does it on a model's first
-                # fit and draws shuffling random numbers while at it, so without
-                # this a new and a reused network would see different orders.
-                model.fit(X[:1], y_enc[:1], epochs=0, verbose=0)
-                return model
-
-            with global_rng_preserved():
-                network = POOL.checkout(key, build)
+            meta = self._make_meta(X, y, encoder, y_enc, weights)
+            network = self._start_network(meta, encoder, p, X, y_enc, rng, seed)
             self._network = network  # released by _train if what follows fails
-            network.restart(rng, lr)
-            _set_output_bias(network.model, meta)
         else:
             network = self._network
 
@@ -304,6 +271,7 @@ class BaseNeuralEstimator(BaseEstimator):
                 verbose=p.verbose,
                 callbacks=callbacks,
                 **fit_kwargs,
+                **p.fit_extra,
             )
 
         # Success: publish the new state.
@@ -313,8 +281,9 @@ class BaseNeuralEstimator(BaseEstimator):
                 self._end_lease()  # the old network was only lent: give it back
                 POOL.release(old)
             self._lease = weakref.finalize(self, POOL.release, network)
+            self.feature_encoder_ = features
             self.target_encoder_ = encoder
-            self.n_outputs_ = encoder.n_outputs_
+            self.n_outputs_ = meta.n_outputs
             self.history_ = logs
         else:
             for k, vals in logs.items():
@@ -327,22 +296,71 @@ class BaseNeuralEstimator(BaseEstimator):
             self.__dict__.pop("best_epoch_", None)
         return self
 
-    def _make_meta(self, X, encoder, y_enc, weights) -> Meta:
-        if y_enc.ndim == 1:  # integer class indices
+    def _start_network(self, meta, encoder, p, X, y_enc, rng, seed) -> Network:
+        """Return a compiled network with fresh initial weights for a new fit.
+
+        The built-in estimators draw every initial weight from the layers'
+        own initializers, so a pooled network restarts without rebuilding.
+        """
+        name = type(self).__name__
+        with global_rng_preserved():  # Keras draws seeds when it makes objects
+            builder, arch = self._architecture()
+            loss = resolve_loss(
+                name, self.loss, self._default_loss(encoder), self._LOSS_NAMES
+            )
+            optimizer = make_optimizer(
+                name, self.optimizer, p.learning_rate, p.momentum
+            )
+        lr, opt_key = _optimizer_key(optimizer)
+        key = structure_key(
+            builder, arch, replace(meta, target_mean=None), opt_key, loss, p.metrics
+        )
+
+        def build():
+            model = builder(meta, **arch)
+            compile_network(
+                model, X, y_enc, optimizer=optimizer, loss=loss, metrics=p.metrics
+            )
+            return model
+
+        with global_rng_preserved():
+            network = POOL.checkout(key, build)
+        network.restart(rng, lr)
+        _set_output_bias(network.model, meta)
+        return network
+
+    def _loss_param(self):
+        """The loss as the target encoder should see it."""
+        return self.loss
+
+    def _make_feature_encoder(self):
+        """An unfitted transformer applied to ``X`` before the network."""
+        return FunctionTransformer()
+
+    def _make_meta(self, X, y, encoder, y_enc, weights) -> Meta:
+        target_mean = None
+        if not isinstance(y_enc, np.ndarray):
+            pass  # structured targets (several network outputs): no baseline
+        elif y_enc.ndim == 1:  # integer class indices
             counts = np.bincount(y_enc, weights=weights, minlength=encoder.output_units)
-            mean = counts / counts.sum()
+            target_mean = tuple(float(v) for v in counts / counts.sum())
         else:
             mean = np.average(y_enc, axis=0, weights=weights)
-        target_mean = tuple(float(v) for v in mean)
+            target_mean = tuple(float(v) for v in mean)
         classes = getattr(encoder, "classes_", None)
-        single_label = getattr(encoder, "mode_", "multilabel") != "multilabel"
+        single_label = getattr(encoder, "mode_", None) != "multilabel"
+        first = keras.tree.flatten(X)[0]  # a feature encoder may make several inputs
+        y_arr = np.asarray(y) if not isinstance(y, np.ndarray) else y
+        n_outputs = getattr(encoder, "n_outputs_", None)
+        if n_outputs is None:
+            n_outputs = 1 if y_arr.ndim == 1 else y_arr.shape[1]
         return Meta(
-            n_features_in=int(np.prod(X.shape[1:])),
-            input_shape=tuple(int(d) for d in X.shape[1:]),
-            target_type=encoder.target_type_,
-            n_outputs=encoder.n_outputs_,
-            output_units=encoder.output_units,
-            output_activation=encoder.output_activation,
+            n_features_in=int(np.prod(first.shape[1:])),
+            input_shape=tuple(int(d) for d in first.shape[1:]),
+            target_type=getattr(encoder, "target_type_", None) or type_of_target(y),
+            n_outputs=int(n_outputs),
+            output_units=getattr(encoder, "output_units", n_outputs),
+            output_activation=getattr(encoder, "output_activation", "linear"),
             classes=tuple(classes.tolist())
             if classes is not None and single_label
             else None,
@@ -390,6 +408,36 @@ class BaseNeuralEstimator(BaseEstimator):
 
     def _stratify_labels(self, y_enc, encoder):
         return None
+
+
+def compile_network(model, X, y, **compile_kwargs) -> None:
+    """Compile ``model`` (unless it is compiled) and build its loss and metrics.
+
+    Keras builds the compiled loss and metrics on a model's first ``fit`` and
+    draws shuffling random numbers while at it; doing it here, on one sample,
+    makes a new network and a reused one see the same shuffling order.
+    """
+    if not getattr(model, "compiled", False):
+        model.compile(**compile_kwargs)
+    model.fit(_first_rows(X), _first_rows(y), epochs=0, verbose=0)
+
+
+def _first_rows(data):
+    return keras.tree.map_structure(lambda a: a[:1], data)
+
+
+def _optimizer_key(optimizer) -> tuple:
+    """Split an optimizer into its learning rate and the rest of its identity.
+
+    Networks differing only in a constant learning rate share a pool entry;
+    the rate is set when the network restarts.
+    """
+    config = optimizer.get_config()
+    lr = config.pop("learning_rate", None)
+    config.pop("name", None)
+    if not isinstance(lr, float):  # a schedule: part of the structure
+        config["learning_rate"], lr = lr, None
+    return lr, (type(optimizer), structure_key(config))
 
 
 def _set_output_bias(model, meta: Meta) -> None:

@@ -56,7 +56,7 @@ class BaseNeuralClassifier(ClassifierMixin, BaseNeuralEstimator):
         """Class labels, sorted (``arange(n_labels)`` for multilabel targets)."""
         return self.target_encoder_.classes_
 
-    def partial_fit(self, X, y, sample_weight=None, classes=None):
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Train for exactly one epoch, starting a network on the first call.
 
         Parameters
@@ -65,11 +65,11 @@ class BaseNeuralClassifier(ClassifierMixin, BaseNeuralEstimator):
             Training data.
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
             Labels, or a multilabel indicator matrix.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Per-sample weights.
         classes : array-like of shape (n_classes,), default=None
             Every label the target can take. Required on the first call for
             single-label targets, ignored afterwards.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights.
 
         Returns
         -------

@@ -6,11 +6,14 @@ from . import backend as _backend  # noqa: F401
 from .classifier import NeuralClassifier
 from .exceptions import InvalidParameterError, NotFittedError, SkneuralError
 from .regressor import NeuralRegressor
+from .wrappers import KerasClassifier, KerasRegressor
 
 __version__ = "0.1.0"
 
 __all__ = [
     "InvalidParameterError",
+    "KerasClassifier",
+    "KerasRegressor",
     "NeuralClassifier",
     "NeuralRegressor",
     "NotFittedError",

@@ -14,12 +14,18 @@ from typing import Any
 from .exceptions import InvalidParameterError
 
 
-def did_you_mean(value: str, options: Iterable[str]) -> str:
-    """Return ``" Did you mean 'x'?"`` for the closest option, or ``""``."""
+def closest(value: str, options: Iterable[str]) -> str | None:
+    """Return the option closest to ``value``, or None if none is close."""
     close = difflib.get_close_matches(
         str(value).lower(), list(options), n=1, cutoff=0.6
     )
-    return f" Did you mean '{close[0]}'?" if close else ""
+    return close[0] if close else None
+
+
+def did_you_mean(value: str, options: Iterable[str], prefix: str = "") -> str:
+    """Return ``" Did you mean 'x'?"`` for the closest option, or ``""``."""
+    close = closest(value, options)
+    return f" Did you mean '{prefix}{close}'?" if close else ""
 
 
 def fail(owner: str, name: str, expected: str, value: Any, hint: str = "") -> None:

@@ -75,6 +75,21 @@ class Network:
         for layer in _leaf_layers(self.model):
             for var in layer.variables:
                 var.assign(self._start_value(layer, var, rng))
+        self._reset_optimizer(learning_rate)
+
+    def load(self, weights: list, rng: np.random.Generator, learning_rate) -> None:
+        """Start from given weights (a freshly built model's), in place.
+
+        Random layers get new seeds from ``rng`` and the optimizer state
+        returns to its just-built values, as in :meth:`restart`.
+        """
+        self.model.set_weights(weights)
+        for var in self.model.variables:
+            if var.name == _SEED_STATE:
+                var.assign(np.array([rng.integers(2**31 - 1), 0], dtype=var.dtype))
+        self._reset_optimizer(learning_rate)
+
+    def _reset_optimizer(self, learning_rate) -> None:
         optimizer = self.model.optimizer
         if optimizer is not None:
             for var, value in zip(

@@ -136,7 +136,7 @@ class BaseNeuralEstimator(BaseEstimator):
 
     def _validate_X(self, X, *, reset: bool, y="no_validation", min_samples: int = 1):
         _check_numeric_features(X, type(self).__name__)
-        kwargs = {"dtype": np.float32, "reset": reset}
+        kwargs = {"dtype": np.float32, "reset": reset, **self._X_check}
         if isinstance(y, str) and y == "no_validation":
             return validate_data(self, X, **kwargs)
         return validate_data(
@@ -144,6 +144,7 @@ class BaseNeuralEstimator(BaseEstimator):
         )
 
     _y_check: dict = {"multi_output": True}
+    _X_check: dict = {}
 
     def _training_params(self) -> SimpleNamespace:
         """Check the training hyperparameters shared by every estimator."""
@@ -237,7 +238,9 @@ class BaseNeuralEstimator(BaseEstimator):
         old = self.__dict__.get("_network")
         if reset:
             meta = self._make_meta(X, y, encoder, y_enc, weights)
-            network = self._start_network(meta, encoder, p, X, y_enc, rng, seed)
+            network = self._start_network(
+                meta, p, rng, seed, X=X, y=y, y_enc=y_enc, encoders=(features, encoder)
+            )
             self._network = network  # released by _train if what follows fails
         else:
             network = self._network
@@ -296,7 +299,7 @@ class BaseNeuralEstimator(BaseEstimator):
             self.__dict__.pop("best_epoch_", None)
         return self
 
-    def _start_network(self, meta, encoder, p, X, y_enc, rng, seed) -> Network:
+    def _start_network(self, meta, p, rng, seed, *, X, y, y_enc, encoders) -> Network:
         """Return a compiled network with fresh initial weights for a new fit.
 
         The built-in estimators draw every initial weight from the layers'
@@ -306,7 +309,7 @@ class BaseNeuralEstimator(BaseEstimator):
         with global_rng_preserved():  # Keras draws seeds when it makes objects
             builder, arch = self._architecture()
             loss = resolve_loss(
-                name, self.loss, self._default_loss(encoder), self._LOSS_NAMES
+                name, self.loss, self._default_loss(encoders[1]), self._LOSS_NAMES
             )
             optimizer = make_optimizer(
                 name, self.optimizer, p.learning_rate, p.momentum

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .backend import keras
+
 #: Inputs are padded to a multiple of this many rows.
 ROW_BLOCK = 64
 #: Input values per chunk (float32): 4 Mi values = 16 MiB of input at a time.
@@ -27,31 +29,45 @@ def chunk_rows(n_values_per_row: int) -> int:
     return max(ROW_BLOCK, rows - rows % ROW_BLOCK)
 
 
-def _run(model, X: np.ndarray) -> np.ndarray:
-    n = len(X)
+def _run(model, X, n: int):
     padded = -(-n // ROW_BLOCK) * ROW_BLOCK
-    if padded != n:
-        X = np.concatenate([X, np.zeros((padded - n, *X.shape[1:]), dtype=X.dtype)])
-    return np.asarray(model.predict_on_batch(X))[:n]
+
+    def pad(a):
+        if padded == n:
+            return a
+        return np.concatenate([a, np.zeros((padded - n, *a.shape[1:]), dtype=a.dtype)])
+
+    out = model.predict_on_batch(keras.tree.map_structure(pad, X))
+    return keras.tree.map_structure(lambda a: np.asarray(a)[:n], out)
 
 
-def predict_array(model, X: np.ndarray) -> np.ndarray:
-    """Run ``model`` on ``X`` and return a NumPy array.
+def predict_array(model, X):
+    """Run ``model`` on ``X`` and return NumPy output(s).
 
     Parameters
     ----------
     model : keras.Model
         A built (normally compiled) model.
-    X : ndarray of shape (n_samples, ...)
-        Inputs, already float32 and shaped for the model.
+    X : ndarray of shape (n_samples, ...), or a list / dict of them
+        Inputs, already shaped for the model (several for multi-input models).
 
     Returns
     -------
-    ndarray of shape (n_samples, n_outputs)
+    ndarray of shape (n_samples, n_outputs), or a list / dict of them for
+    multi-output models.
     """
-    rows = chunk_rows(int(np.prod(X.shape[1:], dtype=np.int64)))
-    if len(X) <= rows:
-        return _run(model, X)
-    return np.concatenate(
-        [_run(model, X[i : i + rows]) for i in range(0, len(X), rows)]
-    )
+    leaves = keras.tree.flatten(X)
+    n = len(leaves[0])
+    per_row = sum(int(np.prod(a.shape[1:], dtype=np.int64)) for a in leaves)
+    rows = chunk_rows(per_row)
+    if n <= rows:
+        return _run(model, X, n)
+    parts = [
+        _run(
+            model,
+            keras.tree.map_structure(lambda a, i=i: a[i : i + rows], X),
+            min(rows, n - i),
+        )
+        for i in range(0, n, rows)
+    ]
+    return keras.tree.map_structure(lambda *chunks: np.concatenate(chunks), *parts)

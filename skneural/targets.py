@@ -27,6 +27,19 @@ CATEGORICAL_LOSSES = frozenset(
 SPARSE_LOSSES = frozenset({"sparse_categorical_crossentropy"})
 
 
+def loss_name(loss) -> str | None:
+    """The Keras name of a loss given as a string, class, instance or function."""
+    if loss is None or isinstance(loss, str):
+        return loss
+    name = getattr(loss, "name", None) or getattr(loss, "__name__", None)
+    if isinstance(loss, type):  # a Loss class: its default instance name
+        try:
+            name = loss().name
+        except TypeError:
+            name = loss.__name__
+    return name
+
+
 class RegressionTargetEncoder(TransformerMixin, BaseEstimator):
     """Encode regression targets as a float32 matrix, one column per output.
 
@@ -81,11 +94,10 @@ class ClassificationTargetEncoder(TransformerMixin, BaseEstimator):
 
     Parameters
     ----------
-    loss : str or object, default="auto"
-        The loss the network trains with. It decides the encoding of a
-        multiclass target: integer indices for ``"auto"`` and
-        ``"sparse_categorical_crossentropy"``, one-hot rows for the
-        categorical losses and for loss objects or functions.
+    loss : str, object or None, default="auto"
+        The loss the network trains with. Categorical losses (by name, class
+        or function) get one-hot rows; everything else gets integer class
+        indices for multiclass targets and a 0/1 column for binary ones.
     classes : array-like or None, default=None
         All labels the target can take (for ``partial_fit``). ``None`` takes
         the labels present in ``y``.
@@ -149,12 +161,10 @@ class ClassificationTargetEncoder(TransformerMixin, BaseEstimator):
         self.classes_ = classes
         self.n_outputs_ = 1
         self.target_type_ = "binary" if len(classes) == 2 else "multiclass"
-        loss = self.loss if isinstance(self.loss, str) else None
+        loss = loss_name(self.loss)
         if loss in SPARSE_LOSSES:
             self.mode_ = "sparse"
-        elif loss in CATEGORICAL_LOSSES or (
-            loss is None and self.target_type_ == "multiclass"
-        ):
+        elif loss in CATEGORICAL_LOSSES:
             self.mode_ = "onehot"
         elif self.target_type_ == "binary":
             self.mode_ = "binary"
@@ -200,11 +210,18 @@ class ClassificationTargetEncoder(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         p = np.asarray(outputs, dtype=np.float64)
+        if p.ndim == 1:
+            p = p[:, None]
         if self.mode_ == "multilabel":
             return p
-        if self.mode_ == "binary":
-            p = p.reshape(-1)
-            p = np.column_stack([1.0 - p, p])
+        if p.shape[1] == 1:  # one sigmoid unit: probability of the second class
+            p = np.column_stack([1.0 - p[:, 0], p[:, 0]])
+        if p.shape[1] != len(self.classes_):
+            raise ValueError(
+                f"The network has {p.shape[1]} outputs, but there are "
+                f"{len(self.classes_)} classes {self.classes_.tolist()}: give the "
+                "output layer one unit per class (or one sigmoid unit for two)."
+            )
         p = np.clip(p, 0.0, None)
         return p / np.maximum(p.sum(axis=1, keepdims=True), np.finfo(np.float64).tiny)
 

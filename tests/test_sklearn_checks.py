@@ -1,8 +1,9 @@
 """scikit-learn's own estimator checks, run on every skneural estimator."""
 
+from keras_models import dense_classifier, dense_regressor
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skneural import NeuralClassifier, NeuralRegressor
+from skneural import KerasClassifier, KerasRegressor, NeuralClassifier, NeuralRegressor
 
 # Small, fast, but able to fit the checks' toy problems.
 ESTIMATORS = [
@@ -11,6 +12,23 @@ ESTIMATORS = [
     ),
     NeuralRegressor(
         hidden_layer_sizes=(16,), epochs=30, learning_rate=0.01, random_state=0
+    ),
+    KerasClassifier(
+        dense_classifier,
+        optimizer="adam",
+        optimizer__learning_rate=0.01,
+        epochs=30,
+        verbose=0,
+        random_state=0,
+    ),
+    KerasRegressor(
+        dense_regressor,
+        loss="mse",
+        optimizer="adam",
+        optimizer__learning_rate=0.01,
+        epochs=30,
+        verbose=0,
+        random_state=0,
     ),
 ]
 

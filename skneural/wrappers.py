@@ -1,0 +1,756 @@
+"""Bring your own Keras model: ``KerasClassifier`` and ``KerasRegressor``.
+
+A drop-in replacement for scikeras's wrappers with the same calling
+convention: ``model`` is a function that returns a ``keras.Model`` (compiled or
+not) or a ``keras.Model`` instance, and parameters reach their destination
+through the prefixes ``model__``, ``optimizer__``, ``loss__``, ``metrics__``,
+``callbacks__``, ``fit__``, ``predict__`` and ``compile__``. Training goes
+through the same fit path as every skneural estimator.
+"""
+
+from __future__ import annotations
+
+import copy
+import inspect
+import re
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.preprocessing import FunctionTransformer
+
+from . import _params as P
+from ._pool import POOL, Network, structure_key
+from .backend import global_rng_preserved, keras, seeded
+from .base import _optimizer_key, compile_network
+from .classifier import BaseNeuralClassifier
+from .regressor import BaseNeuralRegressor
+from .targets import ClassificationTargetEncoder, RegressionTargetEncoder
+from .training import OPTIMIZERS
+
+#: Where routed parameters go, by prefix.
+ROUTES = (
+    "model",
+    "optimizer",
+    "loss",
+    "metrics",
+    "callbacks",
+    "fit",
+    "predict",
+    "compile",
+)
+_FIT_ARGS = frozenset(inspect.signature(keras.Model.fit).parameters) - {
+    "self",
+    "x",
+    "y",
+}
+_COMPILE_ARGS = frozenset(inspect.signature(keras.Model.compile).parameters) - {"self"}
+_PREDICT_ARGS = frozenset({"batch_size", "verbose", "steps", "callbacks"})
+#: fit arguments the wrapper sets itself from its own parameters.
+_OWN_FIT_ARGS = frozenset({"batch_size", "epochs", "shuffle", "verbose", "callbacks"})
+
+
+class KerasWrapperMixin:
+    """The parameter handling, routing and model building of the wrappers."""
+
+    _X_check = {"allow_nd": True}
+
+    # ------------------------------------------------------------ parameters
+    def get_params(self, deep=True):
+        """Parameters of the estimator, routed and free keyword ones included.
+
+        Parameters
+        ----------
+        deep : bool, default=True
+            Also return the parameters of contained estimators.
+
+        Returns
+        -------
+        dict
+        """
+        params = super().get_params(deep=deep)
+        for key, value in vars(self).items():
+            if key not in params and not key.startswith("_") and not key.endswith("_"):
+                params[key] = value
+        return params
+
+    def set_params(self, **params):
+        """Set parameters, routed ones (``prefix__name``) included.
+
+        Returns
+        -------
+        self : object
+        """
+        extra = self._extra_params()
+        rest = {}
+        for key, value in params.items():
+            prefix = key.split("__", 1)[0]
+            if (prefix in ROUTES and "__" in key) or key in extra:
+                setattr(self, key, value)
+            elif "__" in key and prefix not in self.get_params(deep=False):
+                close = P.closest(prefix, ROUTES)
+                hint = f" Did you mean '{close}__{key.split('__', 1)[1]}'?"
+                raise ValueError(
+                    f"Invalid parameter {key!r} for {type(self).__name__}: parameters "
+                    f"are routed with {', '.join(p + '__' for p in ROUTES)}."
+                    + (hint if close else "")
+                )
+            else:
+                rest[key] = value
+        if rest:
+            super().set_params(**rest)
+        return self
+
+    def _extra_params(self) -> dict:
+        """Keyword parameters beyond the signature (routed and free ones)."""
+        signature = set(inspect.signature(type(self).__init__).parameters)
+        return {
+            k: v
+            for k, v in vars(self).items()
+            if k not in signature and not k.startswith("_") and not k.endswith("_")
+        }
+
+    def _routed(self, prefix: str) -> dict:
+        """``{name: value}`` of the parameters routed with ``prefix__``."""
+        head = prefix + "__"
+        return {
+            k[len(head) :]: v
+            for k, v in self._extra_params().items()
+            if k.startswith(head)
+        }
+
+    def _free_params(self) -> dict:
+        """Keyword parameters without a routing prefix (offered to ``model``)."""
+        return {k: v for k, v in self._extra_params().items() if "__" not in k}
+
+    def _check_routes(self) -> None:
+        name = type(self).__name__
+        for key in self._extra_params():
+            if "__" in key:
+                prefix = key.split("__", 1)[0]
+                if prefix not in ROUTES:
+                    close = P.closest(prefix, ROUTES)
+                    rest = key.split("__", 1)[1]
+                    hint = f" Did you mean '{close}__{rest}'?" if close else ""
+                    raise P.InvalidParameterError(
+                        f"{name}: unknown routing prefix in `{key}`: parameters are "
+                        f"routed with {', '.join(p + '__' for p in ROUTES)}.{hint}"
+                    )
+        for prefix, valid, what in (
+            ("fit", _FIT_ARGS, "keras.Model.fit"),
+            ("compile", _COMPILE_ARGS, "keras.Model.compile"),
+            ("predict", _PREDICT_ARGS, "prediction"),
+        ):
+            for key in self._routed(prefix):
+                if key not in valid:
+                    raise P.InvalidParameterError(
+                        f"{name}: `{prefix}__{key}` is routed to {what}, which takes "
+                        f"no `{key}`.{_hint(prefix, key, valid)}"
+                    )
+
+    # ----------------------------------------------------------- scikeras API
+    @property
+    def target_encoder(self):
+        """An unfitted transformer between ``y`` and the network's targets.
+
+        Override it in a subclass to encode targets your own way; its
+        ``get_metadata()`` (if any) is added to ``meta`` and to the
+        estimator's attributes.
+        """
+        raise NotImplementedError
+
+    @property
+    def feature_encoder(self):
+        """An unfitted transformer applied to ``X`` before the network.
+
+        Identity by default. Override it to reshape features or split them
+        into the several inputs of a multi-input model.
+        """
+        return FunctionTransformer()
+
+    @property
+    def current_epoch(self) -> int:
+        """Epochs trained so far."""
+        return getattr(self, "n_iter_", 0)
+
+    @property
+    def initialized_(self) -> bool:
+        """Whether the estimator has a network (fitted or initialized)."""
+        return self._fitted()
+
+    def initialize(self, X, y):
+        """Build the network and fit the encoders without training.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+            Samples, to learn the input shape.
+        y : array-like
+            Targets, to learn the output shape and classes.
+
+        Returns
+        -------
+        self : object
+        """
+        return self._train(X, y, None, epochs=0, reset=True)
+
+    def _make_target_encoder(self, loss, classes):
+        encoder = clone(self.target_encoder)
+        if classes is not None and "classes" in encoder.get_params():
+            encoder.set_params(classes=classes)
+        return encoder
+
+    def _make_feature_encoder(self):
+        return clone(self.feature_encoder)
+
+    def _default_loss(self, encoder):
+        return None
+
+    def _validate_X(self, X, *, reset, y="no_validation", min_samples=1):
+        self._validate_kwargs = {"allow_nd": True}
+        return super()._validate_X(X, reset=reset, y=y, min_samples=min_samples)
+
+    # -------------------------------------------------------------- training
+    def _training_params(self) -> SimpleNamespace:
+        name = type(self).__name__
+        self._check_routes()
+        fit = {**self._routed("fit"), **self.__dict__.get("_call_fit_kwargs", {})}
+        for key in fit:
+            if key not in _FIT_ARGS:
+                raise P.InvalidParameterError(
+                    f"{name}: keras.Model.fit takes no `{key}`."
+                    f"{_hint('fit', key, _FIT_ARGS)}"
+                )
+        batch_size = fit.pop("batch_size", self.batch_size)
+        if batch_size is None:
+            batch_size = 32
+        elif batch_size != -1:
+            batch_size = P.check_int(name, "batch_size", batch_size)
+        extra = {k: v for k, v in fit.items() if k not in _OWN_FIT_ARGS}
+        if self.validation_split:
+            extra.setdefault(
+                "validation_split",
+                P.check_float(
+                    name, "validation_split", self.validation_split, high=1.0
+                ),
+            )
+        if self.validation_batch_size is not None:
+            extra.setdefault("validation_batch_size", self.validation_batch_size)
+        return SimpleNamespace(
+            batch_size=batch_size,
+            epochs=P.check_int(name, "epochs", fit.pop("epochs", self.epochs), low=0),
+            shuffle=fit.pop("shuffle", self.shuffle),
+            verbose=fit.pop("verbose", self.verbose),
+            warm_start=P.check_bool(name, "warm_start", self.warm_start),
+            callbacks=self._make_callbacks(),
+            early_stopping=False,
+            validation_fraction=0.0,
+            patience=0,
+            min_delta=0.0,
+            restore_best_weights=False,
+            reduce_lr_on_plateau=False,
+            fit_extra=extra,
+        )
+
+    def _make_callbacks(self) -> list:
+        callbacks = self.callbacks
+        if callbacks is None:
+            return []
+        if isinstance(callbacks, dict):
+            callbacks = list(callbacks.values())
+        if not isinstance(callbacks, (list, tuple)):
+            callbacks = [callbacks]
+        routed = self._routed("callbacks")
+        out = []
+        for cb in callbacks:
+            if inspect.isclass(cb) and issubclass(cb, keras.callbacks.Callback):
+                out.append(_construct(cb, routed, type(self).__name__, "callbacks"))
+            elif isinstance(cb, keras.callbacks.Callback):
+                out.append(copy.deepcopy(cb))
+            else:
+                P.fail(
+                    type(self).__name__,
+                    "callbacks",
+                    "Keras callbacks (instances or classes), in a list or dict",
+                    cb,
+                )
+        return out
+
+    def _compile_kwargs(self) -> dict:
+        """Fresh optimizer, loss and metrics, with their routed parameters."""
+        name = type(self).__name__
+        kwargs = {
+            "optimizer": _make_optimizer(
+                name, self.optimizer, self._routed("optimizer")
+            ),
+            "loss": _make_loss(name, self.loss, self._routed("loss")),
+            "metrics": _make_metrics(name, self.metrics, self._routed("metrics")),
+        }
+        if self.run_eagerly:
+            kwargs["run_eagerly"] = True
+        kwargs.update(self._routed("compile"))
+        return kwargs
+
+    def _meta_dict(self, meta, X, y, encoder, features) -> dict:
+        """What a model-building function may ask for as ``meta``."""
+        info = {
+            "n_features_in_": self.n_features_in_,
+            "X_shape_": tuple(np.shape(X)),
+            "X_dtype_": np.asarray(X).dtype if isinstance(X, np.ndarray) else None,
+            "y_shape_": tuple(np.shape(y)),
+            "y_dtype_": np.asarray(y).dtype,
+            "y_ndim_": np.ndim(y),
+            "target_type_": meta.target_type,
+            "n_outputs_": meta.n_outputs,
+            "n_outputs_expected_": getattr(encoder, "n_outputs_expected_", 1),
+            "input_shape": meta.input_shape,
+            "target_encoder_": encoder,
+            "feature_encoder_": features,
+        }
+        if hasattr(encoder, "classes_"):
+            info["classes_"] = encoder.classes_
+            info["n_classes_"] = len(encoder.classes_)
+        for source in (encoder, features):
+            if hasattr(source, "get_metadata"):
+                info.update(source.get_metadata())
+        return info
+
+    def _build_fresh(self, meta_info: dict, compile_kwargs: dict):
+        """Call the user's model function (or copy the model instance)."""
+        name = type(self).__name__
+        model = self.model
+        if model is None:
+            model = getattr(self, "_keras_build_fn", None)
+            if model is None:
+                raise P.InvalidParameterError(
+                    f"{name}: no model. Pass `model=` a function that returns a "
+                    "keras.Model or a keras.Model instance, or define "
+                    "`_keras_build_fn` in a subclass."
+                )
+        if isinstance(model, keras.Model):
+            return _copy_model(model)
+        if not callable(model):
+            P.fail(
+                name,
+                "model",
+                "a function returning a keras.Model, or a keras.Model",
+                model,
+            )
+        sig = inspect.signature(model)
+        takes_any = any(p.kind is p.VAR_KEYWORD for p in sig.parameters.values())
+        kwargs = {}
+        for key, value in self._free_params().items():
+            if takes_any or key in sig.parameters:
+                kwargs[key] = value
+        for key, value in self._routed("model").items():
+            if not (takes_any or key in sig.parameters):
+                raise P.InvalidParameterError(
+                    f"{name}: `model__{key}` is routed to {_qualname(model)}, which "
+                    f"takes no `{key}`.{_hint('model', key, sig.parameters)}"
+                )
+            kwargs[key] = value
+        for key, value in (
+            ("meta", meta_info),
+            ("compile_kwargs", compile_kwargs),
+            ("params", self.get_params()),
+        ):
+            if takes_any or key in sig.parameters:
+                kwargs[key] = value
+        built = model(**kwargs)
+        if not isinstance(built, keras.Model):
+            raise TypeError(
+                f"{name}: `model` must return a keras.Model, but {_qualname(model)} "
+                f"returned {type(built).__name__}."
+            )
+        return built
+
+    def _start_network(self, meta, p, rng, seed, *, X, y, y_enc, encoders) -> Network:
+        """Build the user's model, then train a pooled copy of its structure.
+
+        The initial weights are those of the freshly built model (random, or
+        pretrained when the function loads them), so a pooled network of the
+        same structure only needs them copied in.
+        """
+        features, encoder = encoders
+        meta_info = self._meta_dict(meta, X, y, encoder, features)
+        with global_rng_preserved():
+            compile_kwargs = self._compile_kwargs()
+        with seeded(seed), global_rng_preserved():
+            fresh = self._build_fresh(meta_info, compile_kwargs)
+        for key, value in meta_info.items():
+            settable = not isinstance(getattr(type(self), key, None), property)
+            if key.endswith("_") and settable and "encoder" not in key:
+                setattr(self, key, value)
+        if getattr(fresh, "compiled", False):
+            compiled_key = structure_key(fresh.get_compile_config())
+            lr, compile_key = None, ("compiled", compiled_key)
+        else:
+            if compile_kwargs["loss"] is None:
+                raise P.InvalidParameterError(
+                    f"{type(self).__name__}: no loss. Pass `loss=` (e.g. 'mse' or "
+                    "'sparse_categorical_crossentropy'), or compile the model inside "
+                    "your model function."
+                )
+            lr, opt_key = _optimizer_key(compile_kwargs["optimizer"])
+            rest = {k: v for k, v in compile_kwargs.items() if k != "optimizer"}
+            compile_key = (opt_key, structure_key(rest))
+        source = self.model
+        if source is None:
+            source = type(self)._keras_build_fn
+        if isinstance(source, keras.Model):
+            source = ("instance", type(source), source.to_json())
+        key = structure_key(
+            source,
+            self._routed("model"),
+            self._free_params(),
+            meta.n_features_in,
+            meta.input_shape,
+            compile_key,
+            _layout(fresh),
+        )
+        if key is not None and compile_key[1] is None:
+            key = None
+
+        def build():
+            compile_network(fresh, X, y_enc, **compile_kwargs)
+            return fresh
+
+        with global_rng_preserved():
+            network = POOL.checkout(key, build)
+        network.load(fresh.get_weights(), rng, lr)
+        return network
+
+    def fit(self, X, y, sample_weight=None, **kwargs):
+        """Train the model on ``X``, ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+            Training samples.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights.
+        **kwargs
+            Arguments of ``keras.Model.fit`` for this call only (as with
+            scikeras), e.g. ``epochs=5``; ``fit__`` parameters are the
+            scikit-learn way to set them.
+
+        Returns
+        -------
+        self : object
+        """
+        self._call_fit_kwargs = kwargs
+        try:
+            return super().fit(X, y, sample_weight=sample_weight)
+        finally:
+            self.__dict__.pop("_call_fit_kwargs", None)
+
+
+def _layout(model) -> tuple:
+    """Shapes, dtypes and trainability of every weight: the trainable structure."""
+    weights = tuple(
+        (tuple(v.shape), str(v.dtype), bool(v.trainable)) for v in model.weights
+    )
+    return (*weights, tuple(bool(layer.trainable) for layer in model.layers))
+
+
+def _copy_model(model):
+    """A copy of a user's model instance with its weights, never sharing them."""
+    try:
+        fresh = keras.models.clone_model(model)
+    except (ValueError, TypeError):
+        return copy.deepcopy(model)
+    fresh.set_weights(model.get_weights())
+    if getattr(model, "compiled", False):
+        fresh.compile_from_config(model.get_compile_config())
+    return fresh
+
+
+def _qualname(fn) -> str:
+    return getattr(fn, "__qualname__", None) or type(fn).__name__
+
+
+def _hint(prefix: str, key: str, valid) -> str:
+    return P.did_you_mean(key, list(valid), prefix=f"{prefix}__")
+
+
+def _construct(cls, kwargs: dict, owner: str, route: str):
+    try:
+        return cls(**kwargs)
+    except (TypeError, ValueError) as exc:
+        raise P.InvalidParameterError(
+            f"{owner}: could not build {cls.__name__} from `{route}__` parameters "
+            f"{sorted(kwargs)}: {exc}"
+        ) from exc
+
+
+def _make_optimizer(owner, optimizer, routed):
+    if isinstance(optimizer, keras.optimizers.Optimizer):
+        return optimizer.__class__.from_config(optimizer.get_config())
+    if isinstance(optimizer, str):
+        cls = OPTIMIZERS.get(optimizer.lower())
+        if cls is None:
+            try:
+                cls = type(keras.optimizers.get(optimizer))
+            except ValueError:
+                P.fail(
+                    owner,
+                    "optimizer",
+                    f"one of {', '.join(OPTIMIZERS)}, an optimizer class or instance",
+                    optimizer,
+                    P.did_you_mean(optimizer, OPTIMIZERS),
+                )
+        optimizer = cls
+    if inspect.isclass(optimizer) and issubclass(optimizer, keras.optimizers.Optimizer):
+        return _construct(optimizer, routed, owner, "optimizer")
+    P.fail(owner, "optimizer", "an optimizer name, class or instance", optimizer)
+
+
+def _loss_classes() -> dict:
+    """Loss classes by their instance name and by snake_case class name."""
+    out = {}
+    for attr in dir(keras.losses):
+        cls = getattr(keras.losses, attr)
+        if inspect.isclass(cls) and issubclass(cls, keras.losses.Loss):
+            snake = re.sub(r"(?<!^)(?=[A-Z])", "_", attr).lower()
+            out.setdefault(snake, cls)
+            try:
+                out.setdefault(cls().name, cls)
+            except (TypeError, ValueError):
+                continue
+    return out
+
+
+def _make_loss(owner, loss, routed):
+    if loss is None:
+        return None
+    if isinstance(loss, str):
+        try:
+            fn = keras.losses.get(loss)
+        except ValueError:
+            P.fail(
+                owner,
+                "loss",
+                "a Keras loss name, class, instance or function",
+                loss,
+                P.did_you_mean(loss, sorted(_loss_classes())),
+            )
+        if not routed:
+            return loss
+        loss = _loss_classes().get(getattr(fn, "__name__", loss))
+        if loss is None:
+            raise P.InvalidParameterError(
+                f"{owner}: `loss__` parameters need a loss with a class; pass the "
+                "loss class itself (e.g. keras.losses.Huber)."
+            )
+    if inspect.isclass(loss) and issubclass(loss, keras.losses.Loss):
+        return _construct(loss, routed, owner, "loss")
+    if isinstance(loss, keras.losses.Loss):
+        return loss.__class__.from_config(loss.get_config())
+    if callable(loss):
+        return loss
+    P.fail(owner, "loss", "a Keras loss name, class, instance or function", loss)
+
+
+def _make_metrics(owner, metrics, routed):
+    if metrics is None:
+        return None
+    if isinstance(metrics, dict):
+        return {k: _make_metrics(owner, v, routed) for k, v in metrics.items()}
+    if not isinstance(metrics, (list, tuple)):
+        metrics = [metrics]
+    out = []
+    for m in metrics:
+        if inspect.isclass(m) and issubclass(m, keras.metrics.Metric):
+            out.append(_construct(m, routed, owner, "metrics"))
+        elif isinstance(m, keras.metrics.Metric):
+            out.append(m.__class__.from_config(m.get_config()))
+        elif isinstance(m, (str, list, tuple)) or callable(m):
+            out.append(m)
+        else:
+            P.fail(owner, "metrics", "Keras metric names, classes or instances", m)
+    return out
+
+
+_WRAPPER_DOC = """\
+    model : callable, keras.Model or None, default=None
+        A function returning a ``keras.Model`` (compiled or not), or a model
+        instance, copied for every fit so the estimator never trains your
+        object. The function receives the ``model__*`` parameters, keyword
+        parameters of this estimator that match its arguments, and, if it
+        asks for them, ``meta`` (``n_features_in_``, ``X_shape_``,
+        ``target_type_``, ``n_outputs_``, ``classes_``, ``n_classes_``, ...),
+        ``compile_kwargs`` (optimizer, loss and metrics, built from their
+        routed parameters) and ``params`` (all parameters).
+    warm_start : bool, default=False
+        ``fit`` on a fitted estimator continues training its network.
+    random_state : int, RandomState instance or None, default=None
+        Seed of model building, weight initialisation and shuffling.
+    optimizer : str, optimizer class or instance, default="rmsprop"
+        Names and classes are built with the ``optimizer__*`` parameters.
+    loss : str, loss class, instance, callable or None, default=None
+        Needed unless the model function compiles the model. Names and
+        classes take ``loss__*`` parameters.
+    metrics : list or None, default=None
+        Keras metrics (names, classes taking ``metrics__*``, instances).
+    batch_size : int or None, default=None
+        Samples per step (None: 32; -1: all samples).
+    validation_batch_size : int or None, default=None
+        Batch size of the validation pass.
+    verbose : int, default=1
+        Keras's verbosity (0 silent, 1 progress bar, 2 a line per epoch).
+    callbacks : list, dict or None, default=None
+        Keras callbacks (instances, copied per fit, or classes built with
+        ``callbacks__*`` parameters).
+    validation_split : float, default=0.0
+        Fraction of the training data Keras holds out (the last rows).
+    shuffle : bool, default=True
+        Shuffle the training data each epoch.
+    run_eagerly : bool, default=False
+        Run the model eagerly (for debugging).
+    epochs : int, default=1
+        Epochs per ``fit`` (``partial_fit`` trains one).
+    **kwargs
+        Routed parameters (``model__units=32``, ``optimizer__learning_rate=
+        1e-3``, ``fit__validation_split=0.1``, ...) and free parameters
+        offered to the model function."""
+
+
+class KerasRegressor(KerasWrapperMixin, BaseNeuralRegressor):  # noqa: D101
+    __doc__ = f"""scikit-learn regressor around your own Keras model (like scikeras).
+
+    Parameters
+    ----------
+{_WRAPPER_DOC}
+
+    Attributes
+    ----------
+    model_ : keras.Model
+        The trained network (a copy of yours; never your object).
+    history_ : dict of list
+        Per-epoch loss and metrics.
+    n_features_in_, n_outputs_, target_type_, X_shape_, y_dtype_ : various
+        Metadata of the training data, as in ``meta``.
+
+    Examples
+    --------
+    >>> import keras
+    >>> from skneural import KerasRegressor
+    >>> def build(meta, units=16):
+    ...     inputs = keras.Input(meta["input_shape"])
+    ...     hidden = keras.layers.Dense(units, activation="relu")(inputs)
+    ...     return keras.Model(inputs, keras.layers.Dense(meta["n_outputs_"])(hidden))
+    >>> reg = KerasRegressor(build, loss="mse", model__units=8, epochs=2, verbose=0)
+    """
+
+    def __init__(
+        self,
+        model: Any = None,
+        *,
+        warm_start: bool = False,
+        random_state: Any = None,
+        optimizer: Any = "rmsprop",
+        loss: Any = None,
+        metrics: Any = None,
+        batch_size: int | None = None,
+        validation_batch_size: int | None = None,
+        verbose: int = 1,
+        callbacks: Any = None,
+        validation_split: float = 0.0,
+        shuffle: bool = True,
+        run_eagerly: bool = False,
+        epochs: int = 1,
+        **kwargs: Any,
+    ):
+        self.model = model
+        self.warm_start = warm_start
+        self.random_state = random_state
+        self.optimizer = optimizer
+        self.loss = loss
+        self.metrics = metrics
+        self.batch_size = batch_size
+        self.validation_batch_size = validation_batch_size
+        self.verbose = verbose
+        self.callbacks = callbacks
+        self.validation_split = validation_split
+        self.shuffle = shuffle
+        self.run_eagerly = run_eagerly
+        self.epochs = epochs
+        vars(self).update(kwargs)
+
+    @property
+    def target_encoder(self):
+        """Float32 targets, one column per output (override to customise)."""
+        return RegressionTargetEncoder()
+
+
+class KerasClassifier(KerasWrapperMixin, BaseNeuralClassifier):  # noqa: D101
+    __doc__ = f"""scikit-learn classifier around your own Keras model (like scikeras).
+
+    Labels are encoded for the network by ``target_encoder``: a 0/1 column
+    for binary targets, integer class indices for multiclass targets, one-hot
+    rows when the loss is categorical cross-entropy, the indicator matrix for
+    multilabel targets. ``predict_proba`` reads one sigmoid unit as the
+    probability of the second class and otherwise one unit per class.
+
+    Parameters
+    ----------
+{_WRAPPER_DOC}
+    class_weight : dict, "balanced" or None, default=None
+        Class weights keyed by your labels; multiplies ``sample_weight``.
+
+    Attributes
+    ----------
+    model_ : keras.Model
+        The trained network (a copy of yours; never your object).
+    classes_ : ndarray
+        Sorted class labels.
+    n_classes_ : int
+        Number of classes.
+    history_ : dict of list
+        Per-epoch loss and metrics.
+    """
+
+    def __init__(
+        self,
+        model: Any = None,
+        *,
+        warm_start: bool = False,
+        random_state: Any = None,
+        optimizer: Any = "rmsprop",
+        loss: Any = None,
+        metrics: Any = None,
+        batch_size: int | None = None,
+        validation_batch_size: int | None = None,
+        verbose: int = 1,
+        callbacks: Any = None,
+        validation_split: float = 0.0,
+        shuffle: bool = True,
+        run_eagerly: bool = False,
+        epochs: int = 1,
+        class_weight: Any = None,
+        **kwargs: Any,
+    ):
+        self.model = model
+        self.warm_start = warm_start
+        self.random_state = random_state
+        self.optimizer = optimizer
+        self.loss = loss
+        self.metrics = metrics
+        self.batch_size = batch_size
+        self.validation_batch_size = validation_batch_size
+        self.verbose = verbose
+        self.callbacks = callbacks
+        self.validation_split = validation_split
+        self.shuffle = shuffle
+        self.run_eagerly = run_eagerly
+        self.epochs = epochs
+        self.class_weight = class_weight
+        vars(self).update(kwargs)
+
+    @property
+    def target_encoder(self):
+        """Label encoder chosen by ``loss`` (override to customise)."""
+        return ClassificationTargetEncoder(loss=self.loss)

@@ -69,11 +69,19 @@ class KerasWrapperMixin:
         -------
         dict
         """
-        params = super().get_params(deep=deep)
-        for key, value in vars(self).items():
-            if key not in params and not key.startswith("_") and not key.endswith("_"):
-                params[key] = value
-        return params
+        return {**super().get_params(deep=deep), **self._extra_params()}
+
+    def __getattr__(self, name):
+        # Keyword parameters (routed or free) read like attributes, as in scikeras.
+        kwargs = self.__dict__.get("_kwargs")
+        if kwargs is not None and name in kwargs:
+            return kwargs[name]
+        attr = getattr(type(self), name, None)
+        if isinstance(attr, property):  # let a failing property explain itself
+            return attr.fget(self)
+        raise AttributeError(
+            f"{type(self).__name__!r} object has no attribute {name!r}"
+        )
 
     def set_params(self, **params):
         """Set parameters, routed ones (``prefix__name``) included.
@@ -87,7 +95,8 @@ class KerasWrapperMixin:
         for key, value in params.items():
             prefix = key.split("__", 1)[0]
             if (prefix in ROUTES and "__" in key) or key in extra:
-                setattr(self, key, value)
+                self._kwargs = {**extra, key: value}
+                extra = self._kwargs
             elif "__" in key and prefix not in self.get_params(deep=False):
                 close = P.closest(prefix, ROUTES)
                 hint = f" Did you mean '{close}__{key.split('__', 1)[1]}'?"
@@ -104,12 +113,7 @@ class KerasWrapperMixin:
 
     def _extra_params(self) -> dict:
         """Keyword parameters beyond the signature (routed and free ones)."""
-        signature = set(inspect.signature(type(self).__init__).parameters)
-        return {
-            k: v
-            for k, v in vars(self).items()
-            if k not in signature and not k.startswith("_") and not k.endswith("_")
-        }
+        return dict(self.__dict__.get("_kwargs", {}))
 
     def _routed(self, prefix: str) -> dict:
         """``{name: value}`` of the parameters routed with ``prefix__``."""
@@ -678,7 +682,7 @@ class KerasRegressor(KerasWrapperMixin, BaseNeuralRegressor):  # noqa: D101
         self.shuffle = shuffle
         self.run_eagerly = run_eagerly
         self.epochs = epochs
-        vars(self).update(kwargs)
+        self._kwargs = kwargs
 
     @property
     def target_encoder(self):
@@ -748,7 +752,7 @@ class KerasClassifier(KerasWrapperMixin, BaseNeuralClassifier):  # noqa: D101
         self.run_eagerly = run_eagerly
         self.epochs = epochs
         self.class_weight = class_weight
-        vars(self).update(kwargs)
+        self._kwargs = kwargs
 
     @property
     def target_encoder(self):

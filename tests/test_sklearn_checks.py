@@ -41,12 +41,13 @@ _FLOAT32_WEIGHTS = (
     "equivalent otherwise (normalized to mean 1, used in the output-bias start)."
 )
 EXPECTED_FAILED = {
-    "NeuralClassifier": {
-        "check_sample_weight_equivalence_on_dense_data": _FLOAT32_WEIGHTS
-    },
-    "NeuralRegressor": {
-        "check_sample_weight_equivalence_on_dense_data": _FLOAT32_WEIGHTS
-    },
+    name: {"check_sample_weight_equivalence_on_dense_data": _FLOAT32_WEIGHTS}
+    for name in (
+        "NeuralClassifier",
+        "NeuralRegressor",
+        "KerasClassifier",
+        "KerasRegressor",
+    )
 }
 
 

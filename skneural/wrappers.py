@@ -56,6 +56,41 @@ class KerasWrapperMixin:
 
     _X_check = {"allow_nd": True}
 
+    def __init__(
+        self,
+        model: Any = None,
+        *,
+        warm_start: bool = False,
+        random_state: Any = None,
+        optimizer: Any = "rmsprop",
+        loss: Any = None,
+        metrics: Any = None,
+        batch_size: int | None = None,
+        validation_batch_size: int | None = None,
+        verbose: int = 1,
+        callbacks: Any = None,
+        validation_split: float = 0.0,
+        shuffle: bool = True,
+        run_eagerly: bool = False,
+        epochs: int = 1,
+        **kwargs: Any,
+    ):
+        self.model = model
+        self.warm_start = warm_start
+        self.random_state = random_state
+        self.optimizer = optimizer
+        self.loss = loss
+        self.metrics = metrics
+        self.batch_size = batch_size
+        self.validation_batch_size = validation_batch_size
+        self.verbose = verbose
+        self.callbacks = callbacks
+        self.validation_split = validation_split
+        self.shuffle = shuffle
+        self.run_eagerly = run_eagerly
+        self.epochs = epochs
+        self._kwargs = kwargs
+
     # ------------------------------------------------------------ parameters
     def get_params(self, deep=True):
         """Parameters of the estimator, routed and free keyword ones included.
@@ -649,41 +684,6 @@ class KerasRegressor(KerasWrapperMixin, BaseNeuralRegressor):  # noqa: D101
     >>> reg = KerasRegressor(build, loss="mse", model__units=8, epochs=2, verbose=0)
     """
 
-    def __init__(
-        self,
-        model: Any = None,
-        *,
-        warm_start: bool = False,
-        random_state: Any = None,
-        optimizer: Any = "rmsprop",
-        loss: Any = None,
-        metrics: Any = None,
-        batch_size: int | None = None,
-        validation_batch_size: int | None = None,
-        verbose: int = 1,
-        callbacks: Any = None,
-        validation_split: float = 0.0,
-        shuffle: bool = True,
-        run_eagerly: bool = False,
-        epochs: int = 1,
-        **kwargs: Any,
-    ):
-        self.model = model
-        self.warm_start = warm_start
-        self.random_state = random_state
-        self.optimizer = optimizer
-        self.loss = loss
-        self.metrics = metrics
-        self.batch_size = batch_size
-        self.validation_batch_size = validation_batch_size
-        self.verbose = verbose
-        self.callbacks = callbacks
-        self.validation_split = validation_split
-        self.shuffle = shuffle
-        self.run_eagerly = run_eagerly
-        self.epochs = epochs
-        self._kwargs = kwargs
-
     @property
     def target_encoder(self):
         """Float32 targets, one column per output (override to customise)."""
@@ -737,22 +737,24 @@ class KerasClassifier(KerasWrapperMixin, BaseNeuralClassifier):  # noqa: D101
         class_weight: Any = None,
         **kwargs: Any,
     ):
-        self.model = model
-        self.warm_start = warm_start
-        self.random_state = random_state
-        self.optimizer = optimizer
-        self.loss = loss
-        self.metrics = metrics
-        self.batch_size = batch_size
-        self.validation_batch_size = validation_batch_size
-        self.verbose = verbose
-        self.callbacks = callbacks
-        self.validation_split = validation_split
-        self.shuffle = shuffle
-        self.run_eagerly = run_eagerly
-        self.epochs = epochs
+        super().__init__(
+            model,
+            warm_start=warm_start,
+            random_state=random_state,
+            optimizer=optimizer,
+            loss=loss,
+            metrics=metrics,
+            batch_size=batch_size,
+            validation_batch_size=validation_batch_size,
+            verbose=verbose,
+            callbacks=callbacks,
+            validation_split=validation_split,
+            shuffle=shuffle,
+            run_eagerly=run_eagerly,
+            epochs=epochs,
+            **kwargs,
+        )
         self.class_weight = class_weight
-        self._kwargs = kwargs
 
     @property
     def target_encoder(self):

@@ -32,7 +32,7 @@ def test_compare_with_sklearn_example_table(monkeypatch, capsys):
     module = load("compare_with_sklearn")
     small = {"wine": module.DATASETS["wine"], "diabetes": module.DATASETS["diabetes"]}
     monkeypatch.setattr(module, "DATASETS", small)
-    rows = module.main(["--folds", "2"])
+    rows = module.main(["--folds", "2", "--epochs", "5"])
     assert {r["dataset"] for r in rows} == {"wine", "diabetes"}
     assert len(rows) == 4
     assert "skneural NeuralClassifier" in capsys.readouterr().out

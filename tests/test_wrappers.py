@@ -375,3 +375,40 @@ def test_meta_estimators(iris):
     ).predict(X)
     cal = CalibratedClassifierCV(clf(epochs=2), cv=2).fit(X, yb)
     assert cal.predict_proba(X).shape == (150, 2)
+
+
+class TwoHeadRegressor(KerasRegressor):
+    """Multi-output Keras model: the target encoder splits y into one array per head."""
+
+    @property
+    def target_encoder(self):
+        return FunctionTransformer(
+            func=lambda Y: [Y[:, :1], Y[:, 1:]],
+            inverse_func=lambda outs: np.hstack(outs),
+            check_inverse=False,
+        )
+
+
+def two_heads(meta):
+    inputs = keras.Input(meta["input_shape"])
+    x = keras.layers.Dense(8, activation="relu")(inputs)
+    return keras.Model(
+        inputs, [keras.layers.Dense(1, name="a")(x), keras.layers.Dense(1, name="b")(x)]
+    )
+
+
+def test_multi_output_model_with_custom_target_encoder(regression_data):
+    X, y = regression_data
+    Y = np.column_stack([y, 2 * y])
+    est = TwoHeadRegressor(
+        two_heads,
+        loss="mse",
+        optimizer="adam",
+        optimizer__learning_rate=0.02,
+        epochs=30,
+        verbose=0,
+        random_state=0,
+    ).fit(X, Y)
+    pred = est.predict(X)
+    assert pred.shape == (len(X), 2)
+    assert est.score(X, Y) > 0.8

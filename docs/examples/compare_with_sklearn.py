@@ -35,7 +35,7 @@ DATASETS = {
 }
 
 
-def models(task: str, seed: int) -> dict:
+def models(task: str, seed: int, epochs: int = 200) -> dict:
     """The contenders for one task, each a full Pipeline."""
     if task == "classification":
         return {
@@ -43,7 +43,7 @@ def models(task: str, seed: int) -> dict:
                 StandardScaler(),
                 NeuralClassifier(
                     hidden_layer_sizes=(100,),
-                    epochs=200,
+                    epochs=epochs,
                     early_stopping=True,
                     patience=10,
                     random_state=seed,
@@ -65,7 +65,7 @@ def models(task: str, seed: int) -> dict:
         "skneural NeuralRegressor": scaled(
             NeuralRegressor(
                 hidden_layer_sizes=(100,),
-                epochs=200,
+                epochs=epochs,
                 early_stopping=True,
                 patience=10,
                 l2=1e-3,
@@ -83,6 +83,7 @@ def main(argv=None) -> list[dict]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--epochs", type=int, default=200, help="most epochs per fit")
     args = parser.parse_args(argv)
 
     rows = []
@@ -97,7 +98,7 @@ def main(argv=None) -> list[dict]:
         else:
             cv = KFold(args.folds, shuffle=True, random_state=args.seed)
             metric = "r2"
-        for label, model in models(task, args.seed).items():
+        for label, model in models(task, args.seed, args.epochs).items():
             start = time.perf_counter()
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ConvergenceWarning)

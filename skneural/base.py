@@ -269,7 +269,7 @@ class BaseNeuralEstimator(BaseEstimator):
         with seeded(seed):
             history = network.model.fit(
                 epochs=p.epochs if epochs is None else epochs,
-                batch_size=p.batch_size,
+                batch_size=n if p.batch_size == -1 else p.batch_size,
                 shuffle=p.shuffle,
                 verbose=p.verbose,
                 callbacks=callbacks,

@@ -120,7 +120,9 @@ def test_model_instance_is_copied_never_trained(regression_data):
     np.testing.assert_allclose(a.predict(X), b.predict(X), rtol=1e-5, atol=1e-6)
 
 
-def test_frozen_layers_stay_frozen_through_fit_clone_and_pickle(regression_data):
+def test_frozen_layers_stay_frozen_through_fit_clone_and_pickle(
+    regression_data, tmp_path
+):
     X, y = regression_data
     inputs = keras.Input((5,))
     frozen = keras.layers.Dense(6, activation="relu", name="pretrained")
@@ -143,6 +145,9 @@ def test_frozen_layers_stay_frozen_through_fit_clone_and_pickle(regression_data)
     assert again.model_.get_layer("pretrained").trainable is False
     assert clone(est).model.get_layer("pretrained").trainable is False
     np.testing.assert_array_equal(again.predict(X), est.predict(X))
+    est.model_.save(tmp_path / "net.keras")
+    loaded = keras.models.load_model(tmp_path / "net.keras")
+    assert loaded.get_layer("pretrained").trainable is False
 
 
 @pytest.mark.parametrize(
@@ -269,6 +274,18 @@ def test_params_round_trip_clone_and_grid_search(regression_data):
     ).fit(X, y)
     assert len(grid.cv_results_["params"]) == 4
     assert grid.best_estimator_.model_.layers[1].units in (4, 8)
+
+
+def test_batch_size_minus_one_is_all_samples(regression_data):
+    X, y = regression_data
+    seen = []
+
+    class Steps(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            seen.append(batch)
+
+    reg(batch_size=-1, epochs=2, callbacks=[Steps()]).fit(X, y)
+    assert seen == [0, 0]  # one step per epoch
 
 
 def test_fit_keyword_arguments_apply_to_one_call(regression_data):

@@ -78,13 +78,3 @@ def check_bool(owner: str, name: str, value: Any) -> bool:
     if not isinstance(value, bool) and type(value).__name__ != "bool_":
         fail(owner, name, "True or False", value)
     return bool(value)
-
-
-def check_option(owner: str, name: str, value: Any, options: Iterable[str]) -> str:
-    """Check that ``value`` is one of ``options``, suggesting the closest."""
-    options = list(options)
-    if not isinstance(value, str) or value not in options:
-        hint = did_you_mean(value, options) if isinstance(value, str) else ""
-        shown = ", ".join(repr(o) for o in options)
-        fail(owner, name, f"one of {shown}", value, hint)
-    return value

@@ -52,11 +52,6 @@ class Meta:
         """Number of classes for single-label classification, else ``None``."""
         return None if self.classes is None else len(self.classes)
 
-    @property
-    def is_classification(self) -> bool:
-        """Whether the target is a classification target."""
-        return self.target_type in ("binary", "multiclass", "multilabel-indicator")
-
     def output_bias(self) -> np.ndarray | None:
         """Bias that makes the untrained network predict the target's baseline.
 

@@ -243,10 +243,6 @@ class KerasWrapperMixin:
     def _make_feature_encoder(self):
         return clone(self.feature_encoder)
 
-    def _validate_X(self, X, *, reset, y="no_validation", min_samples=1):
-        self._validate_kwargs = {"allow_nd": True}
-        return super()._validate_X(X, reset=reset, y=y, min_samples=min_samples)
-
     # -------------------------------------------------------------- training
     def _training_params(self) -> SimpleNamespace:
         name = type(self).__name__

@@ -56,6 +56,12 @@ class Network:
         )
         self.weights_start = {v.path: np.array(v.numpy()) for v in model.variables}
 
+    def __getstate__(self):
+        # Compiled training functions (see _loop.py) belong to this process.
+        state = dict(self.__dict__)
+        state.pop("runner", None)
+        return state
+
     def restart(self, rng: np.random.Generator, learning_rate: float | None) -> None:
         """Draw fresh initial weights and zero the optimizer state, in place.
 

@@ -25,6 +25,7 @@ from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _params as P
+from ._loop import fast_loop_applies, fit_epochs
 from ._pool import POOL, Network, structure_key
 from .backend import global_rng_preserved, keras, seeded
 from .inference import predict_array
@@ -266,16 +267,33 @@ class BaseNeuralEstimator(BaseEstimator):
                     verbose=min(p.verbose, 1),
                 )
             )
+        n_epochs = p.epochs if epochs is None else epochs
+        batch_size = n if p.batch_size == -1 else p.batch_size
         with seeded(seed):
-            history = network.model.fit(
-                epochs=p.epochs if epochs is None else epochs,
-                batch_size=n if p.batch_size == -1 else p.batch_size,
-                shuffle=p.shuffle,
-                verbose=p.verbose,
-                callbacks=callbacks,
-                **fit_kwargs,
-                **p.fit_extra,
-            )
+            if fast_loop_applies(network.model, callbacks, p.fit_extra):
+                history = fit_epochs(
+                    network,
+                    fit_kwargs["x"],
+                    fit_kwargs["y"],
+                    fit_kwargs["sample_weight"],
+                    epochs=n_epochs,
+                    batch_size=batch_size,
+                    shuffle=p.shuffle,
+                    rng=rng,
+                    validation_data=fit_kwargs.get("validation_data"),
+                    callbacks=callbacks,
+                    verbose=p.verbose,
+                )
+            else:
+                history = network.model.fit(
+                    epochs=n_epochs,
+                    batch_size=batch_size,
+                    shuffle=p.shuffle,
+                    verbose=p.verbose,
+                    callbacks=callbacks,
+                    **fit_kwargs,
+                    **p.fit_extra,
+                )
 
         # Success: publish the new state.
         logs = {k: [float(v) for v in vals] for k, vals in history.history.items()}

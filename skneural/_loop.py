@@ -1,0 +1,349 @@
+"""A training loop that runs a whole epoch in one compiled call.
+
+``model.fit`` returns to Python after every batch (or every
+``steps_per_execution`` batches) and rebuilds its data pipeline each epoch.
+On the small networks scikit-learn users train, that machinery costs more
+than the arithmetic: a 64-32 network on 10,000 rows spends most of its
+``model.fit`` time outside the network.
+
+Here the training data are put on the device once per fit, and one compiled
+function per epoch walks a shuffled order of the rows and calls the model's
+own ``train_step`` for each batch (so losses, metrics, sample weights,
+regularisation, loss scaling and optimizers are exactly Keras's). Python runs
+once per epoch: the callbacks (early stopping, learning-rate schedules,
+checkpoints, TensorBoard, progress bar) see the same ``on_epoch_*`` calls and
+logs as with ``model.fit``.
+
+The compiled functions live on the pooled :class:`~skneural._pool.Network`,
+so the many fits of a search trace them once per network structure.
+
+``model.fit`` is still used where this loop does not apply: the PyTorch
+backend, a ``keras.distribution`` or ``tf.distribute`` strategy, callbacks that
+act on single batches, and extra ``model.fit`` arguments passed by the
+wrappers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .backend import backend_name, keras
+
+#: Validation data are evaluated in batches of at least this many rows.
+EVAL_BATCH = 1024
+
+_BATCH_HOOKS = (
+    "on_batch_begin",
+    "on_batch_end",
+    "on_train_batch_begin",
+    "on_train_batch_end",
+)
+
+
+def fast_loop_applies(model, callbacks, fit_extra: dict) -> bool:
+    """Whether :func:`fit_epochs` can train ``model`` with these callbacks."""
+    if fit_extra or backend_name() not in ("tensorflow", "jax"):
+        return False
+    if keras.distribution.distribution() is not None:
+        return False
+    if backend_name() == "tensorflow":
+        import tensorflow as tf
+
+        if tf.distribute.has_strategy() or not isinstance(
+            model.distribute_strategy, type(tf.distribute.get_strategy())
+        ):
+            return False
+    return not any(_acts_per_batch(cb) for cb in callbacks)
+
+
+def _acts_per_batch(callback) -> bool:
+    """True when a callback overrides a per-batch hook that does real work."""
+    if isinstance(callback, keras.callbacks.TensorBoard):
+        profiling = getattr(callback, "_stop_batch", 0) > 0
+        return callback.update_freq != "epoch" or profiling
+    base = keras.callbacks.Callback
+    if isinstance(callback, keras.callbacks.LambdaCallback):
+        return any(
+            getattr(callback, hook) is not getattr(base, hook).__get__(callback)
+            and hook in callback.__dict__
+            for hook in _BATCH_HOOKS
+        )
+    return any(
+        getattr(type(callback), hook) is not getattr(base, hook)
+        for hook in _BATCH_HOOKS
+    )
+
+
+def fit_epochs(
+    network,
+    x,
+    y,
+    sample_weight,
+    *,
+    epochs: int,
+    batch_size: int,
+    shuffle: bool,
+    rng: np.random.Generator,
+    validation_data=None,
+    callbacks=(),
+    verbose: int = 0,
+):
+    """Train ``network.model`` as ``model.fit`` would, one compiled call per epoch.
+
+    Parameters
+    ----------
+    network : skneural._pool.Network
+        The compiled network; its compiled epoch functions are kept on it.
+    x, y : array or structure of arrays
+        Inputs and encoded targets, as ``model.fit`` takes them.
+    sample_weight : ndarray of shape (n_samples,) or None
+        Per-sample weights.
+    epochs, batch_size : int
+        As in ``model.fit``.
+    shuffle : bool
+        Visit the rows in a new random order each epoch (drawn from ``rng``).
+    rng : numpy.random.Generator
+        Source of the shuffling order.
+    validation_data : tuple or None
+        ``(x_val, y_val)`` or ``(x_val, y_val, sample_weight_val)``.
+    callbacks : list of keras.callbacks.Callback
+        Called as ``model.fit`` calls them, once per epoch.
+    verbose : int
+        0 silent, 1 progress bar, 2 one line per epoch.
+
+    Returns
+    -------
+    keras.callbacks.History
+    """
+    model = network.model
+    runner = network.__dict__.get("runner")
+    if runner is None:
+        runner = network.runner = _RUNNERS[backend_name()](model)
+    n = len(keras.tree.flatten(x)[0])
+    steps = -(-n // batch_size)
+    history = keras.callbacks.History()
+    cbs = keras.callbacks.CallbackList(
+        [*callbacks, history],
+        add_history=False,
+        add_progbar=verbose != 0,
+        verbose=verbose,
+        epochs=epochs,
+        steps=steps,
+        model=model,
+    )
+    train = runner.device_data(x, y, sample_weight)
+    val = runner.device_data(*validation_data) if validation_data else None
+    order = np.arange(n, dtype=np.int32)
+    model.stop_training = False
+    cbs.on_train_begin()
+    epoch_logs = None
+    for epoch in range(epochs):
+        model.reset_metrics()
+        cbs.on_epoch_begin(epoch)
+        cbs.on_train_batch_begin(0)
+        if shuffle:
+            order = rng.permutation(n).astype(np.int32)
+        runner.train_epoch(train, order, batch_size)
+        epoch_logs = _logs(model)
+        cbs.on_train_batch_end(steps - 1, epoch_logs)
+        if val is not None:
+            model.reset_metrics()
+            cbs.on_test_begin()
+            runner.evaluate(val, max(batch_size, EVAL_BATCH))
+            val_logs = _logs(model)
+            cbs.on_test_end(val_logs)
+            epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
+        cbs.on_epoch_end(epoch, epoch_logs)
+        if model.stop_training:
+            break
+    cbs.on_train_end(logs=epoch_logs)
+    return history
+
+
+def _logs(model) -> dict:
+    out = {}
+    for name, value in model.get_metrics_result().items():
+        arr = keras.ops.convert_to_numpy(value)
+        out[name] = float(arr) if np.ndim(arr) == 0 else np.asarray(arr)
+    return out
+
+
+def _with_weights(x, y, sample_weight) -> tuple:
+    return (x, y) if sample_weight is None else (x, y, sample_weight)
+
+
+class _TensorFlowRunner:
+    """Epoch and evaluation functions as ``tf.function`` graphs.
+
+    One trace serves every dataset size and batch size: both are tensors.
+    """
+
+    def __init__(self, model):
+        import tensorflow as tf
+
+        self.tf = tf
+        self.model = model
+        self._train: dict = {}
+        self._eval: dict = {}
+
+    def device_data(self, x, y, sample_weight=None):
+        return self.tf.nest.map_structure(
+            self.tf.convert_to_tensor, _with_weights(x, y, sample_weight)
+        )
+
+    def _signature(self, data):
+        tf = self.tf
+        specs = tf.nest.map_structure(
+            lambda t: tf.TensorSpec((None, *t.shape[1:]), t.dtype), data
+        )
+        key = tuple(
+            (tuple(s.shape.as_list()), s.dtype.name) for s in tf.nest.flatten(specs)
+        )
+        return key, specs
+
+    def train_epoch(self, data, order, batch_size: int) -> None:
+        tf = self.tf
+        key, specs = self._signature(data)
+        fn = self._train.get(key)
+        if fn is None:
+            model = self.model
+
+            def epoch(data, order, batch_size):
+                n = tf.shape(order)[0]
+                steps = (n + batch_size - 1) // batch_size
+
+                def body(i):
+                    idx = order[i * batch_size : (i + 1) * batch_size]
+                    model.train_step(
+                        tf.nest.map_structure(lambda a: tf.gather(a, idx), data)
+                    )
+                    return (i + 1,)
+
+                tf.while_loop(lambda i: i < steps, body, (tf.constant(0),))
+
+            fn = self._train[key] = tf.function(
+                epoch,
+                autograph=False,
+                input_signature=[
+                    specs,
+                    tf.TensorSpec([None], tf.int32),
+                    tf.TensorSpec([], tf.int32),
+                ],
+            )
+        fn(data, tf.constant(order), tf.constant(batch_size, tf.int32))
+
+    def evaluate(self, data, batch_size: int) -> None:
+        tf = self.tf
+        key, specs = self._signature(data)
+        fn = self._eval.get(key)
+        if fn is None:
+            model = self.model
+
+            def run(data, batch_size):
+                n = tf.shape(tf.nest.flatten(data)[0])[0]
+                steps = (n + batch_size - 1) // batch_size
+
+                def body(i):
+                    model.test_step(
+                        tf.nest.map_structure(
+                            lambda a: a[i * batch_size : (i + 1) * batch_size], data
+                        )
+                    )
+                    return (i + 1,)
+
+                tf.while_loop(lambda i: i < steps, body, (tf.constant(0),))
+
+            fn = self._eval[key] = tf.function(
+                run,
+                autograph=False,
+                input_signature=[specs, tf.TensorSpec([], tf.int32)],
+            )
+        fn(data, tf.constant(batch_size, tf.int32))
+
+
+class _JaxRunner:
+    """Epoch and evaluation functions jitted with JAX.
+
+    The model's stateless ``train_step`` runs in a ``lax.fori_loop`` over the
+    full batches, then once more on the last, shorter one. Shapes are static
+    in JAX, so each dataset size compiles once (and is cached by ``jax.jit``).
+    """
+
+    def __init__(self, model):
+        import jax
+
+        self.jax = jax
+        self.model = model
+        self._train: dict = {}
+        self._eval: dict = {}
+
+    def device_data(self, x, y, sample_weight=None):
+        return self.jax.tree.map(
+            self.jax.numpy.asarray, _with_weights(x, y, sample_weight)
+        )
+
+    def _state(self, groups):
+        return tuple([v.value for v in group] for group in groups)
+
+    @staticmethod
+    def _store(groups, state) -> None:
+        for group, values in zip(groups, state, strict=True):
+            for var, value in zip(group, values, strict=True):
+                var.assign(value)
+
+    def _loop(self, step, batch_size: int):
+        jax = self.jax
+
+        def run(state, data, order):
+            n = order.shape[0]
+            full, rest = divmod(n, batch_size)
+
+            def take(idx):
+                return jax.tree.map(lambda a: a[idx], data)
+
+            def body(i, state):
+                idx = jax.lax.dynamic_slice_in_dim(order, i * batch_size, batch_size)
+                return step(state, take(idx))
+
+            if full:
+                state = jax.lax.fori_loop(0, full, body, state)
+            if rest:
+                state = step(state, take(order[full * batch_size :]))
+            return state
+
+        return jax.jit(run)
+
+    def train_epoch(self, data, order, batch_size: int) -> None:
+        model = self.model
+        fn = self._train.get(batch_size)
+        if fn is None:
+            fn = self._train[batch_size] = self._loop(
+                lambda state, batch: model.train_step(state, batch)[1], batch_size
+            )
+        groups = (
+            model.trainable_variables,
+            model.non_trainable_variables,
+            model.optimizer.variables,
+            model.metrics_variables,
+        )
+        self._store(groups, fn(self._state(groups), data, order))
+
+    def evaluate(self, data, batch_size: int) -> None:
+        model = self.model
+        n = len(self.jax.tree.leaves(data)[0])
+        batch_size = min(batch_size, n)
+        fn = self._eval.get(batch_size)
+        if fn is None:
+            fn = self._eval[batch_size] = self._loop(
+                lambda state, batch: model.test_step(state, batch)[1], batch_size
+            )
+        groups = (
+            model.trainable_variables,
+            model.non_trainable_variables,
+            model.metrics_variables,
+        )
+        state = fn(self._state(groups), data, np.arange(n, dtype=np.int32))
+        self._store(groups[2:], state[2:])
+
+
+_RUNNERS = {"tensorflow": _TensorFlowRunner, "jax": _JaxRunner}

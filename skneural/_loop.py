@@ -31,6 +31,9 @@ from .backend import backend_name, keras
 
 #: Validation data are evaluated in batches of at least this many rows.
 EVAL_BATCH = 1024
+#: With TensorFlow, inputs of at most this many rows are predicted by an
+#: XLA-compiled function (one launch instead of one per operation).
+XLA_PREDICT_ROWS = 4096
 
 _BATCH_HOOKS = (
     "on_batch_begin",
@@ -116,9 +119,7 @@ def fit_epochs(
     keras.callbacks.History
     """
     model = network.model
-    runner = network.__dict__.get("runner")
-    if runner is None:
-        runner = network.runner = _RUNNERS[backend_name()](model)
+    runner = runner_for(network)
     n = len(keras.tree.flatten(x)[0])
     steps = -(-n // batch_size)
     history = keras.callbacks.History()
@@ -160,6 +161,17 @@ def fit_epochs(
     return history
 
 
+def runner_for(network):
+    """The compiled-function cache of ``network``, or None on other backends."""
+    runner = network.__dict__.get("runner")
+    if runner is None:
+        make = _RUNNERS.get(backend_name())
+        if make is None:
+            return None
+        runner = network.runner = make(network.model)
+    return runner
+
+
 def _logs(model) -> dict:
     out = {}
     for name, value in model.get_metrics_result().items():
@@ -178,6 +190,10 @@ class _TensorFlowRunner:
     One trace serves every dataset size and batch size: both are tensors.
     """
 
+    @staticmethod
+    def static_shapes(n: int) -> bool:
+        return n <= XLA_PREDICT_ROWS
+
     def __init__(self, model):
         import tensorflow as tf
 
@@ -185,6 +201,7 @@ class _TensorFlowRunner:
         self.model = model
         self._train: dict = {}
         self._eval: dict = {}
+        self._predict: dict = {}
 
     def device_data(self, x, y, sample_weight=None):
         return self.tf.nest.map_structure(
@@ -260,6 +277,35 @@ class _TensorFlowRunner:
             )
         fn(data, tf.constant(batch_size, tf.int32))
 
+    def predict(self, x):
+        tf = self.tf
+        fast_key = None
+        if isinstance(x, np.ndarray):  # the common case, without tf.nest
+            fast_key = (x.shape[1:], x.dtype.str, len(x) <= XLA_PREDICT_ROWS)
+            fn = self._predict.get(fast_key)
+            if fn is not None:
+                return self._numpy(fn(tf.convert_to_tensor(x)))
+        x = tf.nest.map_structure(tf.convert_to_tensor, x)
+        spec_key, specs = self._signature(x)
+        small = len(tf.nest.flatten(x)[0]) <= XLA_PREDICT_ROWS
+        fn = self._predict.get((spec_key, small))
+        if fn is None:
+            model = self.model
+            fn = self._predict[spec_key, small] = tf.function(
+                lambda x: model(x, training=False),
+                autograph=False,
+                input_signature=[specs],
+                jit_compile=small,
+            ).get_concrete_function()
+            if fast_key is not None:
+                self._predict[fast_key] = fn
+        return self._numpy(fn(x))
+
+    def _numpy(self, out):
+        if isinstance(out, self.tf.Tensor):
+            return out.numpy()
+        return self.tf.nest.map_structure(lambda t: t.numpy(), out)
+
 
 class _JaxRunner:
     """Epoch and evaluation functions jitted with JAX.
@@ -269,6 +315,10 @@ class _JaxRunner:
     in JAX, so each dataset size compiles once (and is cached by ``jax.jit``).
     """
 
+    @staticmethod
+    def static_shapes(n: int) -> bool:
+        return True
+
     def __init__(self, model):
         import jax
 
@@ -276,6 +326,7 @@ class _JaxRunner:
         self.model = model
         self._train: dict = {}
         self._eval: dict = {}
+        self._predict: dict = {}
 
     def device_data(self, x, y, sample_weight=None):
         return self.jax.tree.map(
@@ -344,6 +395,21 @@ class _JaxRunner:
         )
         state = fn(self._state(groups), data, np.arange(n, dtype=np.int32))
         self._store(groups[2:], state[2:])
+
+    def predict(self, x):
+        model = self.model
+        if not self._predict:
+            self._predict[None] = self.jax.jit(
+                lambda trainable, other, x: model.stateless_call(
+                    trainable, other, x, training=False
+                )[0]
+            )
+        out = self._predict[None](
+            [v.value for v in model.trainable_variables],
+            [v.value for v in model.non_trainable_variables],
+            x,
+        )
+        return self.jax.tree.map(np.asarray, out)
 
 
 _RUNNERS = {"tensorflow": _TensorFlowRunner, "jax": _JaxRunner}

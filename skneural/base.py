@@ -110,7 +110,7 @@ class BaseNeuralEstimator(BaseEstimator):
         """Validate ``X`` for a fitted estimator and return raw network outputs."""
         check_is_fitted(self)
         X = self.feature_encoder_.transform(self._validate_X(X, reset=False))
-        return predict_array(self._network.model, X)
+        return predict_array(self._network, X)
 
     # -------------------------------------------------------------- sklearn
     def __sklearn_tags__(self):

@@ -1,20 +1,24 @@
 """Prediction without ``model.predict``'s per-call machinery.
 
 ``model.predict`` builds a data adapter, a callback list and a progress bar on
-every call: tens of milliseconds before the first row is computed.
-``predict_on_batch`` runs the model's compiled predict function directly.
+every call: tens of milliseconds before the first row is computed. Here the
+network's forward pass is compiled once (a TensorFlow concrete function, or a
+``jax.jit`` function; see ``_loop.py``) and called directly; other backends use
+``predict_on_batch``.
 
 Inputs are padded to a multiple of :data:`ROW_BLOCK` rows. CPU matrix kernels
 round a row differently depending on where it falls in their tiles; with
 whole blocks, a sample's prediction does not depend on its position in ``X``
-(scikit-learn checks this), and compiled backends see few distinct shapes.
-Large inputs go through in chunks so memory stays bounded.
+(scikit-learn checks this). Backends that compile one program per input shape
+(JAX) get a power-of-two number of blocks, so a handful of programs serve
+every input size. Large inputs go through in chunks so memory stays bounded.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from ._loop import runner_for
 from .backend import keras
 
 #: Inputs are padded to a multiple of this many rows.
@@ -24,30 +28,41 @@ CHUNK_VALUES = 1 << 22
 
 
 def chunk_rows(n_values_per_row: int) -> int:
-    """Rows per chunk for samples of ``n_values_per_row`` values (whole blocks)."""
-    rows = CHUNK_VALUES // max(1, n_values_per_row)
-    return max(ROW_BLOCK, rows - rows % ROW_BLOCK)
+    """Rows per chunk for samples of ``n_values_per_row`` values (2**k blocks)."""
+    blocks = CHUNK_VALUES // max(1, n_values_per_row) // ROW_BLOCK
+    return ROW_BLOCK << max(0, blocks.bit_length() - 1)
 
 
-def _run(model, X, n: int):
-    padded = -(-n // ROW_BLOCK) * ROW_BLOCK
+def padded_rows(n: int, *, power_of_two: bool = False) -> int:
+    """Rows ``n`` inputs are padded to: whole blocks, optionally 2**k of them."""
+    blocks = max(1, -(-n // ROW_BLOCK))
+    if power_of_two:
+        blocks = 1 << (blocks - 1).bit_length()
+    return blocks * ROW_BLOCK
+
+
+def _run(network, X, n: int):
+    runner = runner_for(network)
+    padded = padded_rows(n, power_of_two=runner is not None and runner.static_shapes(n))
 
     def pad(a):
         if padded == n:
             return a
         return np.concatenate([a, np.zeros((padded - n, *a.shape[1:]), dtype=a.dtype)])
 
-    out = model.predict_on_batch(keras.tree.map_structure(pad, X))
+    X = keras.tree.map_structure(pad, X)
+    predict = runner.predict if runner is not None else network.model.predict_on_batch
+    out = predict(X)
     return keras.tree.map_structure(lambda a: np.asarray(a)[:n], out)
 
 
-def predict_array(model, X):
-    """Run ``model`` on ``X`` and return NumPy output(s).
+def predict_array(network, X):
+    """Run ``network``'s model on ``X`` and return NumPy output(s).
 
     Parameters
     ----------
-    model : keras.Model
-        A built (normally compiled) model.
+    network : skneural._pool.Network
+        A compiled network; its compiled predict function is kept on it.
     X : ndarray of shape (n_samples, ...), or a list / dict of them
         Inputs, already shaped for the model (several for multi-input models).
 
@@ -61,10 +76,10 @@ def predict_array(model, X):
     per_row = sum(int(np.prod(a.shape[1:], dtype=np.int64)) for a in leaves)
     rows = chunk_rows(per_row)
     if n <= rows:
-        return _run(model, X, n)
+        return _run(network, X, n)
     parts = [
         _run(
-            model,
+            network,
             keras.tree.map_structure(lambda a, i=i: a[i : i + rows], X),
             min(rows, n - i),
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import platform
 import time
@@ -44,3 +45,21 @@ def write(name: str, payload: dict) -> Path:
     path = RESULTS / f"{name}.json"
     path.write_text(json.dumps({"machine": machine(), **payload}, indent=2))
     return path
+
+
+class RetraceCounter(logging.Handler):
+    """Counts TensorFlow's "triggered tf.function retracing" warnings."""
+
+    def __init__(self):
+        super().__init__()
+        self.count = 0
+
+    def emit(self, record):
+        if "retracing" in record.getMessage():
+            self.count += 1
+
+    @classmethod
+    def install(cls) -> RetraceCounter:
+        counter = cls()
+        logging.getLogger("tensorflow").addHandler(counter)
+        return counter

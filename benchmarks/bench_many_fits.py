@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import logging
 import os
 import subprocess
 import sys
@@ -23,15 +22,7 @@ import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-
-class _RetraceCounter(logging.Handler):
-    def __init__(self):
-        super().__init__()
-        self.count = 0
-
-    def emit(self, record):
-        if "retracing" in record.getMessage():
-            self.count += 1
+from _common import RetraceCounter, write
 
 
 def child(impl: str, fits: int) -> dict:
@@ -42,8 +33,7 @@ def child(impl: str, fits: int) -> dict:
 
     from skneural import NeuralRegressor
 
-    counter = _RetraceCounter()
-    logging.getLogger("tensorflow").addHandler(counter)
+    counter = RetraceCounter.install()
     rng = np.random.default_rng(0)
     X = rng.normal(size=(1000, 20)).astype(np.float32)
     y = (X @ rng.normal(size=20)).astype(np.float32)
@@ -130,9 +120,6 @@ def main(argv=None):
         f"skneural growth fit 10 -> {s['fits']}: {s['growth_mb']:.1f} MB (target < 50), "
         f"retracing warnings: {s['retracing_warnings']} (target 0)"
     )
-
-    sys.path.insert(0, os.path.dirname(__file__))
-    from _common import write
 
     path = write(
         "bench_many_fits", {"args": vars(args), "summary": summary, "raw": results}

@@ -64,9 +64,8 @@ early_stopping : bool, default=False
 RUN = """\
 random_state : int, RandomState instance or None, default=None
         Seed of weight initialization, dropout, shuffling and the validation
-        split. An int gives the same predictions on every run on CPU. The
-        backend's random generator is seeded; Python's and NumPy's global
-        generators are left as they were.
+        split. An int gives the same predictions on every run on CPU.
+        Python's and NumPy's global random generators are left as they were.
     verbose : int, default=0
         0 is silent, 1 shows Keras's progress bar, 2 one line per epoch.
     warm_start : bool, default=False

@@ -269,22 +269,25 @@ class BaseNeuralEstimator(BaseEstimator):
             )
         n_epochs = p.epochs if epochs is None else epochs
         batch_size = n if p.batch_size == -1 else p.batch_size
-        with seeded(seed):
-            if fast_loop_applies(network.model, callbacks, p.fit_extra):
-                history = fit_epochs(
-                    network,
-                    fit_kwargs["x"],
-                    fit_kwargs["y"],
-                    fit_kwargs["sample_weight"],
-                    epochs=n_epochs,
-                    batch_size=batch_size,
-                    shuffle=p.shuffle,
-                    rng=rng,
-                    validation_data=fit_kwargs.get("validation_data"),
-                    callbacks=callbacks,
-                    verbose=p.verbose,
-                )
-            else:
+        if fast_loop_applies(network.model, callbacks, p.fit_extra):
+            # Every random draw comes from `rng` or the layers' own (restarted)
+            # seed generators: no global seeding, which on TensorFlow would
+            # also clear its cache of instantiated functions.
+            history = fit_epochs(
+                network,
+                fit_kwargs["x"],
+                fit_kwargs["y"],
+                fit_kwargs["sample_weight"],
+                epochs=n_epochs,
+                batch_size=batch_size,
+                shuffle=p.shuffle,
+                rng=rng,
+                validation_data=fit_kwargs.get("validation_data"),
+                callbacks=callbacks,
+                verbose=p.verbose,
+            )
+        else:
+            with seeded(seed):  # model.fit shuffles with the backend's generator
                 history = network.model.fit(
                     epochs=n_epochs,
                     batch_size=batch_size,

@@ -19,8 +19,8 @@ so the many fits of a search trace them once per network structure.
 
 ``model.fit`` is still used where this loop does not apply: the PyTorch
 backend, a ``keras.distribution`` or ``tf.distribute`` strategy, callbacks that
-act on single batches, and extra ``model.fit`` arguments passed by the
-wrappers.
+act on single batches, ``run_eagerly`` and extra ``model.fit`` arguments passed
+by the wrappers.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ _BATCH_HOOKS = (
 
 def fast_loop_applies(model, callbacks, fit_extra: dict) -> bool:
     """Whether :func:`fit_epochs` can train ``model`` with these callbacks."""
-    if fit_extra or backend_name() not in ("tensorflow", "jax"):
+    if fit_extra or model.run_eagerly or backend_name() not in ("tensorflow", "jax"):
         return False
     if keras.distribution.distribution() is not None:
         return False
@@ -65,14 +65,9 @@ def _acts_per_batch(callback) -> bool:
         profiling = getattr(callback, "_stop_batch", 0) > 0
         return callback.update_freq != "epoch" or profiling
     base = keras.callbacks.Callback
-    if isinstance(callback, keras.callbacks.LambdaCallback):
-        return any(
-            getattr(callback, hook) is not getattr(base, hook).__get__(callback)
-            and hook in callback.__dict__
-            for hook in _BATCH_HOOKS
-        )
     return any(
-        getattr(type(callback), hook) is not getattr(base, hook)
+        hook in vars(callback)  # LambdaCallback sets its hooks on the instance
+        or getattr(type(callback), hook) is not getattr(base, hook)
         for hook in _BATCH_HOOKS
     )
 
@@ -166,7 +161,7 @@ def runner_for(network):
     runner = network.__dict__.get("runner")
     if runner is None:
         make = _RUNNERS.get(backend_name())
-        if make is None:
+        if make is None or network.placement.replicas:
             return None
         runner = network.runner = make(network.model)
     return runner

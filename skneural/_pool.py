@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from .backend import keras
+from .devices import Placement
 
 #: Idle networks kept, all structures together (least recently used leave first).
 MAX_IDLE = 16
@@ -55,11 +56,15 @@ class Network:
             else []
         )
         self.weights_start = {v.path: np.array(v.numpy()) for v in model.variables}
+        self.placement = Placement(None)
 
     def __getstate__(self):
         # Compiled training functions (see _loop.py) belong to this process.
         state = dict(self.__dict__)
         state.pop("runner", None)
+        # Devices are this machine's: a loaded network runs where the loading
+        # process puts it by default.
+        state["placement"] = Placement(None, (), self.placement.precision)
         return state
 
     def restart(self, rng: np.random.Generator, learning_rate: float | None) -> None:

@@ -25,6 +25,7 @@ from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _params as P
+from . import devices
 from ._loop import fast_loop_applies, fit_epochs
 from ._pool import POOL, Network, structure_key
 from .backend import global_rng_preserved, keras, seeded
@@ -110,7 +111,9 @@ class BaseNeuralEstimator(BaseEstimator):
         """Validate ``X`` for a fitted estimator and return raw network outputs."""
         check_is_fitted(self)
         X = self.feature_encoder_.transform(self._validate_X(X, reset=False))
-        return predict_array(self._network, X)
+        network = self._network
+        with network.placement.scope():
+            return predict_array(network, X)
 
     # -------------------------------------------------------------- sklearn
     def __sklearn_tags__(self):
@@ -238,10 +241,22 @@ class BaseNeuralEstimator(BaseEstimator):
 
         old = self.__dict__.get("_network")
         if reset:
-            meta = self._make_meta(X, y, encoder, y_enc, weights)
-            network = self._start_network(
-                meta, p, rng, seed, X=X, y=y, y_enc=y_enc, encoders=(features, encoder)
+            p.placement = devices.resolve(
+                type(self).__name__, self.device, self.distribute, self.precision
             )
+            meta = self._make_meta(X, y, encoder, y_enc, weights)
+            with p.placement.scope():
+                network = self._start_network(
+                    meta,
+                    p,
+                    rng,
+                    seed,
+                    X=X,
+                    y=y,
+                    y_enc=y_enc,
+                    encoders=(features, encoder),
+                )
+            network.placement = p.placement
             self._network = network  # released by _train if what follows fails
         else:
             network = self._network
@@ -269,34 +284,10 @@ class BaseNeuralEstimator(BaseEstimator):
             )
         n_epochs = p.epochs if epochs is None else epochs
         batch_size = n if p.batch_size == -1 else p.batch_size
-        if fast_loop_applies(network.model, callbacks, p.fit_extra):
-            # Every random draw comes from `rng` or the layers' own (restarted)
-            # seed generators: no global seeding, which on TensorFlow would
-            # also clear its cache of instantiated functions.
-            history = fit_epochs(
-                network,
-                fit_kwargs["x"],
-                fit_kwargs["y"],
-                fit_kwargs["sample_weight"],
-                epochs=n_epochs,
-                batch_size=batch_size,
-                shuffle=p.shuffle,
-                rng=rng,
-                validation_data=fit_kwargs.get("validation_data"),
-                callbacks=callbacks,
-                verbose=p.verbose,
+        with network.placement.scope():
+            history = self._fit_network(
+                network, fit_kwargs, callbacks, p, rng, seed, n_epochs, batch_size
             )
-        else:
-            with seeded(seed):  # model.fit shuffles with the backend's generator
-                history = network.model.fit(
-                    epochs=n_epochs,
-                    batch_size=batch_size,
-                    shuffle=p.shuffle,
-                    verbose=p.verbose,
-                    callbacks=callbacks,
-                    **fit_kwargs,
-                    **p.fit_extra,
-                )
 
         # Success: publish the new state.
         logs = {k: [float(v) for v in vals] for k, vals in history.history.items()}
@@ -320,6 +311,41 @@ class BaseNeuralEstimator(BaseEstimator):
             self.__dict__.pop("best_epoch_", None)
         return self
 
+    def _fit_network(
+        self, network, fit_kwargs, callbacks, p, rng, seed, n_epochs, batch_size
+    ):
+        """Train with the compiled epoch loop, or ``model.fit`` where it cannot."""
+        if fast_loop_applies(network.model, callbacks, p.fit_extra):
+            # Every random draw comes from `rng` or the layers' own (restarted)
+            # seed generators: no global seeding, which on TensorFlow would
+            # also clear its cache of instantiated functions.
+            return fit_epochs(
+                network,
+                fit_kwargs["x"],
+                fit_kwargs["y"],
+                fit_kwargs["sample_weight"],
+                epochs=n_epochs,
+                batch_size=batch_size,
+                shuffle=p.shuffle,
+                rng=rng,
+                validation_data=fit_kwargs.get("validation_data"),
+                callbacks=callbacks,
+                verbose=p.verbose,
+            )
+        fit_kwargs = devices.split_evenly(
+            network.placement, fit_kwargs, batch_size, type(self).__name__
+        )
+        with seeded(seed):  # model.fit shuffles with the backend's generator
+            return network.model.fit(
+                epochs=n_epochs,
+                batch_size=batch_size,
+                shuffle=p.shuffle,
+                verbose=p.verbose,
+                callbacks=callbacks,
+                **fit_kwargs,
+                **p.fit_extra,
+            )
+
     def _start_network(self, meta, p, rng, seed, *, X, y, y_enc, encoders) -> Network:
         """Return a compiled network with fresh initial weights for a new fit.
 
@@ -337,13 +363,26 @@ class BaseNeuralEstimator(BaseEstimator):
             )
         lr, opt_key = _optimizer_key(optimizer)
         key = structure_key(
-            builder, arch, replace(meta, target_mean=None), opt_key, loss, p.metrics
+            builder,
+            arch,
+            replace(meta, target_mean=None),
+            opt_key,
+            loss,
+            p.metrics,
+            p.placement,
         )
 
         def build():
-            model = builder(meta, **arch)
+            with p.placement.dtype_policy():
+                model = builder(meta, **arch)
             compile_network(
-                model, X, y_enc, optimizer=optimizer, loss=loss, metrics=p.metrics
+                model,
+                X,
+                y_enc,
+                rows=max(1, len(p.placement.replicas)),
+                optimizer=optimizer,
+                loss=loss,
+                metrics=p.metrics,
             )
             return model
 
@@ -434,20 +473,21 @@ class BaseNeuralEstimator(BaseEstimator):
         return None
 
 
-def compile_network(model, X, y, **compile_kwargs) -> None:
+def compile_network(model, X, y, *, rows: int = 1, **compile_kwargs) -> None:
     """Compile ``model`` (unless it is compiled) and build its loss and metrics.
 
     Keras builds the compiled loss and metrics on a model's first ``fit`` and
-    draws shuffling random numbers while at it; doing it here, on one sample,
-    makes a new network and a reused one see the same shuffling order.
+    draws shuffling random numbers while at it; doing it here, on ``rows``
+    samples (one per data-parallel replica), makes a new network and a reused
+    one see the same shuffling order.
     """
     if not getattr(model, "compiled", False):
         model.compile(**compile_kwargs)
-    model.fit(_first_rows(X), _first_rows(y), epochs=0, verbose=0)
+    model.fit(_first_rows(X, rows), _first_rows(y, rows), epochs=0, verbose=0)
 
 
-def _first_rows(data):
-    return keras.tree.map_structure(lambda a: a[:1], data)
+def _first_rows(data, rows: int):
+    return keras.tree.map_structure(lambda a: a[:rows], data)
 
 
 def _optimizer_key(optimizer) -> tuple:

@@ -199,6 +199,9 @@ class NeuralClassifier(DenseArchitectureMixin, BaseNeuralClassifier):  # noqa: D
         random_state: Any = None,
         verbose: int = 0,
         warm_start: bool = False,
+        device: str = "auto",
+        distribute: str | None = None,
+        precision: str = "float32",
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -226,3 +229,6 @@ class NeuralClassifier(DenseArchitectureMixin, BaseNeuralClassifier):  # noqa: D
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start
+        self.device = device
+        self.distribute = distribute
+        self.precision = precision

@@ -133,6 +133,9 @@ class NeuralRegressor(DenseArchitectureMixin, BaseNeuralRegressor):  # noqa: D10
         random_state: Any = None,
         verbose: int = 0,
         warm_start: bool = False,
+        device: str = "auto",
+        distribute: str | None = None,
+        precision: str = "float32",
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -159,3 +162,6 @@ class NeuralRegressor(DenseArchitectureMixin, BaseNeuralRegressor):  # noqa: D10
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start
+        self.device = device
+        self.distribute = distribute
+        self.precision = precision

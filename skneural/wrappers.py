@@ -73,6 +73,9 @@ class KerasWrapperMixin:
         shuffle: bool = True,
         run_eagerly: bool = False,
         epochs: int = 1,
+        device: str = "auto",
+        distribute: str | None = None,
+        precision: str = "float32",
         **kwargs: Any,
     ):
         self.model = model
@@ -89,6 +92,9 @@ class KerasWrapperMixin:
         self.shuffle = shuffle
         self.run_eagerly = run_eagerly
         self.epochs = epochs
+        self.device = device
+        self.distribute = distribute
+        self.precision = precision
         self._kwargs = kwargs
 
     # ------------------------------------------------------------ parameters
@@ -408,7 +414,7 @@ class KerasWrapperMixin:
         meta_info = self._meta_dict(meta, X, y, encoder, features)
         with global_rng_preserved():
             compile_kwargs = self._compile_kwargs()
-        with seeded(seed), global_rng_preserved():
+        with seeded(seed), global_rng_preserved(), p.placement.dtype_policy():
             fresh = self._build_fresh(meta_info, compile_kwargs)
         for key, value in meta_info.items():
             settable = not isinstance(getattr(type(self), key, None), property)
@@ -440,12 +446,14 @@ class KerasWrapperMixin:
             meta.input_shape,
             compile_key,
             _layout(fresh),
+            p.placement,
         )
         if key is not None and compile_key[1] is None:
             key = None
 
         def build():
-            compile_network(fresh, X, y_enc, **compile_kwargs)
+            rows = max(1, len(p.placement.replicas))
+            compile_network(fresh, X, y_enc, rows=rows, **compile_kwargs)
             return fresh
 
         with global_rng_preserved():
@@ -644,6 +652,20 @@ _WRAPPER_DOC = """\
         Run the model eagerly (for debugging).
     epochs : int, default=1
         Epochs per ``fit`` (``partial_fit`` trains one).
+    device : str, default="auto"
+        Where the network is built, trained and run: "auto" (a GPU when one
+        is visible, else the CPU; parallel search workers spread over the
+        GPUs), "cpu", "gpu" (the first GPU) or "gpu:N".
+    distribute : {None, "auto", "mirrored"}, default=None
+        Data-parallel training over several devices: "mirrored" uses every
+        visible GPU (or every logical CPU device when there is no GPU),
+        "auto" does so when more than one GPU is visible
+        (``tf.distribute.MirroredStrategy`` on TensorFlow,
+        ``keras.distribution.DataParallel`` on JAX).
+    precision : {"float32", "mixed_float16", "mixed_bfloat16"}, default="float32"
+        Keras dtype policy while your model is built (keep its last layer
+        float32) and float16 training scales the loss. Mixed precision speeds
+        up GPUs with tensor cores and saves memory; on CPUs it is slower.
     **kwargs
         Routed parameters (``model__units=32``, ``optimizer__learning_rate=
         1e-3``, ``fit__validation_split=0.1``, ...) and free parameters
@@ -727,6 +749,9 @@ class KerasClassifier(KerasWrapperMixin, BaseNeuralClassifier):  # noqa: D101
         shuffle: bool = True,
         run_eagerly: bool = False,
         epochs: int = 1,
+        device: str = "auto",
+        distribute: str | None = None,
+        precision: str = "float32",
         class_weight: Any = None,
         **kwargs: Any,
     ):
@@ -745,6 +770,9 @@ class KerasClassifier(KerasWrapperMixin, BaseNeuralClassifier):  # noqa: D101
             shuffle=shuffle,
             run_eagerly=run_eagerly,
             epochs=epochs,
+            device=device,
+            distribute=distribute,
+            precision=precision,
             **kwargs,
         )
         self.class_weight = class_weight

@@ -9,6 +9,12 @@ from sklearn.datasets import load_iris, make_classification, make_regression
 from skneural import NeuralClassifier, NeuralRegressor
 
 
+def pytest_report_header(config):
+    import keras
+
+    return f"keras backend: {keras.backend.backend()}"
+
+
 def small_classifier(**params):
     """A classifier that trains in well under a second on toy data."""
     defaults = dict(

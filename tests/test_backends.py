@@ -1,0 +1,48 @@
+"""The suite is backend-agnostic: run a smoke subset of it on JAX.
+
+The main run uses the default backend (TensorFlow). Keras fixes its backend at
+import, so the JAX run is a separate pytest process over the files below; it
+covers fitting, prediction, every target type, pooling, the compiled epoch
+loop and pickling.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).parent
+SMOKE = ["test_regressor.py", "test_classifier.py", "test_pool.py", "test_loop.py"]
+
+
+def _installed(module):
+    try:
+        __import__(module)
+    except ImportError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(
+    os.environ.get("KERAS_BACKEND", "tensorflow") != "tensorflow",
+    reason="runs from the default-backend session only",
+)
+@pytest.mark.skipif(
+    not _installed("jax"), reason="JAX is not installed (pip install skneural[jax])"
+)
+def test_smoke_subset_passes_on_jax():
+    env = {**os.environ, "KERAS_BACKEND": "jax"}
+    out = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider"]
+        + [str(HERE / name) for name in SMOKE],
+        env=env,
+        cwd=HERE.parent,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
+    tail = (out.stdout + out.stderr)[-4000:]
+    assert out.returncode == 0, tail
+    assert "keras backend: jax" in out.stdout, out.stdout[:2000]

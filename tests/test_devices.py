@@ -1,0 +1,183 @@
+"""Devices, data parallelism and precision (skneural/devices.py)."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import keras
+import numpy as np
+import pytest
+from conftest import small_classifier, small_regressor
+from sklearn.model_selection import GridSearchCV
+
+from skneural import InvalidParameterError, KerasRegressor, devices
+from skneural.devices import Placement
+
+HERE = Path(__file__).parent
+
+
+@pytest.fixture
+def gpus(monkeypatch):
+    """Pretend the backend sees ``n`` GPUs (device resolution only)."""
+
+    def fake(n):
+        real = devices.list_devices
+
+        def listing(kind):
+            return tuple(f"gpu:{i}" for i in range(n)) if kind == "gpu" else real(kind)
+
+        monkeypatch.setattr(devices, "list_devices", listing)
+
+    return fake
+
+
+def test_cpu_device_trains_and_predicts(regression_data):
+    X, y = regression_data
+    est = small_regressor(device="cpu").fit(X, y)
+    assert est._network.placement == Placement("cpu:0")
+    auto = small_regressor().fit(X, y)
+    np.testing.assert_allclose(est.predict(X), auto.predict(X), rtol=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("params", "match"),
+    [
+        ({"device": "tpu"}, r"device.*'auto', 'cpu', 'gpu', 'gpu:N'"),
+        ({"device": "gpu:x"}, r"device.*'gpu:N'"),
+        ({"device": "auto:1"}, r"device.*'auto'"),
+        ({"device": "cpu:7"}, r"device='cpu:7'.*sees 1 CPU device"),
+        ({"distribute": "horovod"}, r"distribute.*None, 'auto', 'mirrored'"),
+        ({"precision": "float64"}, r"precision.*'mixed_float16'"),
+        ({"distribute": "mirrored", "device": "gpu:1"}, r"'auto', 'gpu' or 'cpu'"),
+    ],
+)
+def test_bad_placement_is_refused_before_training(regression_data, params, match):
+    X, y = regression_data
+    est = small_regressor(epochs=1).fit(X, y)
+    before = est.predict(X)
+    with pytest.raises(InvalidParameterError, match=match):
+        est.set_params(**params).fit(X, y)
+    np.testing.assert_array_equal(est.predict(X), before)
+
+
+@pytest.mark.skipif(bool(devices.list_devices("gpu")), reason="a GPU is present")
+def test_gpu_without_a_gpu_says_what_to_do(regression_data):
+    X, y = regression_data
+    with pytest.raises(InvalidParameterError, match=r"sees no GPU.*device='auto'"):
+        small_regressor(device="gpu").fit(X, y)
+
+
+def test_auto_device_picks_a_gpu_and_workers_spread(gpus, monkeypatch):
+    gpus(2)
+    assert devices.resolve("E", "auto", None, "float32").device == "gpu:0"
+    assert devices.resolve("E", "gpu:1", None, "float32").device == "gpu:1"
+    with pytest.raises(InvalidParameterError, match=r"gpu:2.*sees 2 GPU"):
+        devices.resolve("E", "gpu:2", None, "float32")
+    monkeypatch.setattr(devices.multiprocessing, "parent_process", lambda: object())
+    monkeypatch.setattr(devices.os, "getpid", lambda: 4243)
+    assert devices.resolve("E", "auto", None, "float32").device == "gpu:1"
+
+
+def test_distribute_auto_mirrors_only_over_several_gpus(gpus):
+    gpus(1)
+    assert devices.resolve("E", "auto", "auto", "float32") == Placement("gpu:0")
+    gpus(4)
+    placement = devices.resolve("E", "auto", "auto", "float32")
+    assert placement.replicas == ("gpu:0", "gpu:1", "gpu:2", "gpu:3")
+    assert placement.device is None
+    gpus(0)
+    assert devices.resolve("E", "auto", "auto", "float32") == Placement(None)
+
+
+@pytest.mark.parametrize("precision", ["mixed_float16", "mixed_bfloat16"])
+def test_mixed_precision(precision, binary_data):
+    X, y = binary_data
+    clf = small_classifier(precision=precision, epochs=10).fit(X, y)
+    model = clf._network.model
+    hidden = model.get_layer("hidden_1_dense")
+    assert hidden.dtype_policy.name == precision
+    assert model.get_layer("output").dtype_policy.name == "float32"
+    assert keras.config.dtype_policy().name == "float32"  # global policy untouched
+    proba = clf.predict_proba(X)
+    assert proba.dtype == np.float64 and np.all(np.isfinite(proba))
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-6)
+    assert clf.score(X, y) > 0.7
+    if precision == "mixed_float16":
+        assert isinstance(model.optimizer, keras.optimizers.LossScaleOptimizer)
+
+
+def test_precision_applies_to_wrapped_models(regression_data):
+    X, y = regression_data
+
+    def build():
+        return keras.Sequential(
+            [
+                keras.Input((X.shape[1],)),
+                keras.layers.Dense(8, activation="relu"),
+                keras.layers.Dense(1, dtype="float32"),
+            ]
+        )
+
+    est = KerasRegressor(
+        build, loss="mse", precision="mixed_bfloat16", epochs=2, verbose=0
+    ).fit(X, y)
+    assert est.model_.layers[0].dtype_policy.name == "mixed_bfloat16"
+    assert np.all(np.isfinite(est.predict(X)))
+
+
+def test_placements_do_not_share_pooled_networks(regression_data):
+    X, y = regression_data
+    a = small_regressor(epochs=1).fit(X, y)
+    network = a._network
+    del a
+    b = small_regressor(epochs=1, precision="mixed_bfloat16").fit(X, y)
+    assert b._network is not network
+
+
+def test_parallel_search_with_processes(regression_data):
+    X, y = regression_data
+    search = GridSearchCV(
+        small_regressor(epochs=2), {"hidden_layer_sizes": [(4,), (8,)]}, cv=2, n_jobs=2
+    ).fit(X, y)
+    assert np.isfinite(search.best_score_)
+
+
+def _has(module):
+    try:
+        __import__(module)
+    except ImportError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize(
+    "backend",
+    [
+        "tensorflow",
+        pytest.param(
+            "jax",
+            marks=pytest.mark.skipif(not _has("jax"), reason="JAX is not installed"),
+        ),
+    ],
+)
+def test_mirrored_training_on_two_logical_cpu_devices(backend):
+    """The multi-device path really runs: two CPU devices, one fresh process."""
+    env = {**os.environ, "KERAS_BACKEND": backend}
+    if backend == "jax":
+        env["XLA_FLAGS"] = "--xla_force_host_platform_device_count=2"
+    out = subprocess.run(
+        [sys.executable, str(HERE / "_multi_device.py")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    report = json.loads(out.stdout.strip().splitlines()[-1])
+    assert report["replicas"] == 2
+    assert report["loss"][-1] < report["loss"][0] / 10
+    assert report["r2"] > 0.9
+    assert 0.0 <= report["classifier_accuracy"] <= 1.0
+    assert not report["distribution_left_set"]

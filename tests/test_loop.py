@@ -1,0 +1,126 @@
+"""The compiled epoch loop (skneural/_loop.py) trains exactly as model.fit does."""
+
+import keras
+import numpy as np
+import pytest
+from conftest import small_classifier, small_regressor
+
+import skneural._loop as loop
+from skneural import KerasRegressor
+
+
+def _fit_both(monkeypatch, make, X, y, **fit_kwargs):
+    fast = make().fit(X, y, **fit_kwargs)
+    monkeypatch.setattr(loop, "fast_loop_applies", lambda *a: False)
+    import skneural.base
+
+    monkeypatch.setattr(skneural.base, "fast_loop_applies", lambda *a: False)
+    slow = make().fit(X, y, **fit_kwargs)
+    monkeypatch.undo()
+    return fast, slow
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_same_training_as_model_fit(monkeypatch, regression_data, weighted):
+    """Unshuffled, the loop and model.fit see the same batches: same numbers.
+
+    120 rows in batches of 32 leave a last batch of 24; sample weights,
+    metrics and an L2 penalty go through Keras's own train_step.
+    """
+    X, y = regression_data
+    kwargs = {"sample_weight": np.linspace(0.5, 2.0, len(y))} if weighted else {}
+
+    def make():
+        return small_regressor(shuffle=False, epochs=4, l2=1e-3, metrics=["mae"])
+
+    fast, slow = _fit_both(monkeypatch, make, X, y, **kwargs)
+    assert fast.history_.keys() == slow.history_.keys() == {"loss", "mae"}
+    for key in fast.history_:
+        np.testing.assert_allclose(fast.history_[key], slow.history_[key], rtol=1e-5)
+    np.testing.assert_allclose(fast.predict(X), slow.predict(X), rtol=1e-4, atol=1e-6)
+
+
+def test_validation_and_early_stopping_match_model_fit(monkeypatch, binary_data):
+    X, y = binary_data
+
+    def make():
+        return small_classifier(
+            shuffle=False, epochs=30, early_stopping=True, patience=3, metrics=["auc"]
+        )
+
+    fast, slow = _fit_both(monkeypatch, make, X, y)
+    assert {"val_loss", "val_auc", "loss", "auc"} <= fast.history_.keys()
+    assert fast.history_.keys() == slow.history_.keys()
+    assert fast.n_iter_ == slow.n_iter_ and fast.best_epoch_ == slow.best_epoch_
+    for key in fast.history_:
+        np.testing.assert_allclose(fast.history_[key], slow.history_[key], rtol=1e-4)
+
+
+def test_learning_rate_schedule_callbacks_act_inside_compiled_loop(regression_data):
+    X, y = regression_data
+    halve = keras.callbacks.LearningRateScheduler(lambda epoch, lr: lr * 0.5)
+    est = small_regressor(epochs=4, learning_rate=0.08, callbacks=[halve]).fit(X, y)
+    lr = float(keras.ops.convert_to_numpy(est.model_.optimizer.learning_rate))
+    assert lr == pytest.approx(0.08 / 2**4)
+    assert est.history_["learning_rate"] == pytest.approx([0.04, 0.02, 0.01, 0.005])
+
+
+_BATCHES: list = []  # callbacks are copied per fit; they report here
+
+
+class _BatchCounter(keras.callbacks.Callback):
+    def on_train_batch_end(self, batch, logs=None):
+        _BATCHES.append(batch)
+
+
+def _dense_model(n_features):
+    return keras.Sequential([keras.Input((n_features,)), keras.layers.Dense(1)])
+
+
+@pytest.mark.parametrize("wrapper", [False, True])
+def test_batch_level_callbacks_still_see_every_batch(regression_data, wrapper):
+    X, y = regression_data  # 120 rows: 4 batches of 32 per epoch
+    if wrapper:
+        est = KerasRegressor(
+            _dense_model, n_features=X.shape[1], loss="mse", epochs=3, verbose=0
+        )
+    else:
+        est = small_regressor(epochs=3)
+    _BATCHES.clear()
+    est.set_params(callbacks=[_BatchCounter()]).fit(X, y)
+    assert _BATCHES == [0, 1, 2, 3] * 3
+
+
+def test_which_callbacks_keep_the_compiled_loop(regression_data):
+    X, y = regression_data
+    model = small_regressor(epochs=1).fit(X, y).model_
+    assert loop._acts_per_batch(_BatchCounter())
+    assert loop._acts_per_batch(keras.callbacks.TensorBoard(update_freq="batch"))
+    assert not loop._acts_per_batch(keras.callbacks.TensorBoard(update_freq="epoch"))
+    assert not loop._acts_per_batch(keras.callbacks.EarlyStopping())
+    lam = keras.callbacks.LambdaCallback
+    assert loop._acts_per_batch(lam(on_train_batch_end=lambda b, logs: None))
+    assert not loop._acts_per_batch(lam(on_epoch_end=lambda e, logs: None))
+    assert loop.fast_loop_applies(model, [keras.callbacks.EarlyStopping()], {})
+    assert not loop.fast_loop_applies(model, [_BatchCounter()], {})
+    assert not loop.fast_loop_applies(model, [], {"validation_split": 0.1})
+
+
+def test_progress_output_once_per_epoch(capsys, regression_data):
+    X, y = regression_data
+    small_regressor(epochs=3, verbose=2).fit(X, y)
+    out = capsys.readouterr().out
+    assert out.count("Epoch ") == 3 and "loss:" in out
+
+
+@pytest.mark.skipif(
+    keras.backend.backend() != "tensorflow", reason="TensorFlow tracing counts"
+)
+def test_one_trace_serves_every_data_size_and_batch_size(regression_data):
+    X, y = regression_data
+    est = small_regressor(epochs=1)
+    for n, batch in ((120, 32), (97, 32), (64, 16), (33, 7)):
+        est.set_params(batch_size=batch).fit(X[:n], y[:n])
+    runner = loop.runner_for(est._network)
+    (fn,) = runner._train.values()
+    assert fn.experimental_get_tracing_count() == 1

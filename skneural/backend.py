@@ -1,12 +1,14 @@
-"""Everything that depends on which Keras backend is in use lives here.
+"""Importing Keras, and seeding.
 
-The rest of skneural speaks only public Keras 3 APIs (``keras.ops``, layers,
-callbacks), so it runs unchanged on TensorFlow, JAX and PyTorch.
+The rest of skneural speaks public Keras 3 APIs (``keras.ops``, layers,
+callbacks), so it runs on TensorFlow, JAX and PyTorch; the backend-specific
+compiled loop is in ``_loop.py`` and device handling in ``devices.py``.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import random
 from collections.abc import Iterator
 
@@ -60,6 +62,11 @@ def import_keras():
         raise
     return keras
 
+
+# JAX reserves 75% of a GPU's memory in the first process that uses it, which
+# starves the other workers of a parallel search; allocate on demand instead
+# (a value you set yourself wins). TensorFlow's equivalent is in devices.py.
+os.environ.setdefault("XLA_PYTHON_CLIENT_PREALLOCATE", "false")
 
 keras = import_keras()
 

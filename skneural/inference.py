@@ -1,17 +1,18 @@
 """Prediction without ``model.predict``'s per-call machinery.
 
 ``model.predict`` builds a data adapter, a callback list and a progress bar on
-every call: tens of milliseconds before the first row is computed. Here the
-network's forward pass is compiled once (a TensorFlow concrete function, or a
-``jax.jit`` function; see ``_loop.py``) and called directly; other backends use
-``predict_on_batch``.
+every call: tens of milliseconds before the first row is computed. On
+TensorFlow the network's forward pass is compiled once as a concrete function
+(see ``_loop.py``) and called directly; other backends use
+``predict_on_batch``, which runs the compiled predict step directly.
 
 Inputs are padded to a multiple of :data:`ROW_BLOCK` rows. CPU matrix kernels
 round a row differently depending on where it falls in their tiles; with
 whole blocks, a sample's prediction does not depend on its position in ``X``
 (scikit-learn checks this). Backends that compile one program per input shape
-(JAX) get a power-of-two number of blocks, so a handful of programs serve
-every input size. Large inputs go through in chunks so memory stays bounded.
+(JAX, and XLA on TensorFlow for small inputs) get a power-of-two number of
+blocks, or a multiple of 64 blocks, so a handful of programs serve every input
+size. Large inputs go through in chunks so memory stays bounded.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from .backend import keras
 
 #: Inputs are padded to a multiple of this many rows.
 ROW_BLOCK = 64
+#: See :func:`padded_rows`: 64 blocks of 64 rows.
+STATIC_BLOCKS = 64
 #: Input values per chunk (float32): 4 Mi values = 16 MiB of input at a time.
 CHUNK_VALUES = 1 << 22
 
@@ -33,17 +36,28 @@ def chunk_rows(n_values_per_row: int) -> int:
     return ROW_BLOCK << max(0, blocks.bit_length() - 1)
 
 
-def padded_rows(n: int, *, power_of_two: bool = False) -> int:
-    """Rows ``n`` inputs are padded to: whole blocks, optionally 2**k of them."""
+def padded_rows(n: int, *, static_shapes: bool = False) -> int:
+    """Rows ``n`` inputs are padded to: whole blocks.
+
+    For compiled programs specialised to one shape (``static_shapes``), small
+    inputs get a power-of-two number of blocks (up to :data:`STATIC_BLOCKS`)
+    and larger ones a multiple of :data:`STATIC_BLOCKS` blocks, so a handful of
+    programs serve every size while padding stays small.
+    """
     blocks = max(1, -(-n // ROW_BLOCK))
-    if power_of_two:
-        blocks = 1 << (blocks - 1).bit_length()
+    if static_shapes:
+        if blocks <= STATIC_BLOCKS:
+            blocks = 1 << (blocks - 1).bit_length()
+        else:
+            blocks = -(-blocks // STATIC_BLOCKS) * STATIC_BLOCKS
     return blocks * ROW_BLOCK
 
 
 def _run(network, X, n: int):
     runner = runner_for(network)
-    padded = padded_rows(n, power_of_two=runner is not None and runner.static_shapes(n))
+    padded = padded_rows(
+        n, static_shapes=runner is not None and runner.static_shapes(n)
+    )
 
     def pad(a):
         if padded == n:

@@ -124,3 +124,24 @@ def test_one_trace_serves_every_data_size_and_batch_size(regression_data):
     runner = loop.runner_for(est._network)
     (fn,) = runner._train.values()
     assert fn.experimental_get_tracing_count() == 1
+
+
+@pytest.mark.skipif(
+    keras.backend.backend() != "tensorflow", reason="TensorFlow's function cache"
+)
+def test_same_seed_again_does_not_empty_tensorflow_caches(monkeypatch):
+    import random
+
+    from skneural.backend import seeded
+
+    real = keras.utils.set_random_seed
+    calls = []
+    monkeypatch.setattr(
+        keras.utils, "set_random_seed", lambda s: calls.append(s) or real(s)
+    )
+    draws = []
+    for seed in (11, 11, 12, 11):
+        with seeded(seed):
+            draws.append((random.random(), keras.random.uniform(()).numpy().item()))
+    assert calls == [11, 12, 11]  # the repeated 11 reseeded without TensorFlow
+    assert draws[0] == draws[1] == draws[3] != draws[2]

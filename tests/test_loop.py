@@ -145,3 +145,36 @@ def test_same_seed_again_does_not_empty_tensorflow_caches(monkeypatch):
             draws.append((random.random(), keras.random.uniform(()).numpy().item()))
     assert calls == [11, 12, 11]  # the repeated 11 reseeded without TensorFlow
     assert draws[0] == draws[1] == draws[3] != draws[2]
+
+
+def test_convolutional_model_trains_as_with_model_fit(monkeypatch):
+    """Conv layers take the per-batch path on JAX's CPU backend: same numbers."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(70, 12, 2)).astype(np.float32)
+    y = X[:, :, 0].mean(axis=1)
+
+    def conv(n_steps=12):
+        return keras.Sequential(
+            [
+                keras.Input((n_steps, 2)),
+                keras.layers.Conv1D(4, 3, activation="relu"),
+                keras.layers.GlobalAveragePooling1D(),
+                keras.layers.Dense(1),
+            ]
+        )
+
+    def make():
+        return KerasRegressor(
+            conv,
+            loss="mse",
+            optimizer="adam",
+            epochs=3,
+            batch_size=16,
+            shuffle=False,
+            random_state=0,
+            verbose=0,
+        )
+
+    fast, slow = _fit_both(monkeypatch, make, X, y)
+    np.testing.assert_allclose(fast.history_["loss"], slow.history_["loss"], rtol=1e-5)
+    np.testing.assert_allclose(fast.predict(X), slow.predict(X), rtol=1e-4, atol=1e-6)

@@ -61,6 +61,27 @@ early_stopping : bool, default=False
     metrics : list of str or keras.metrics.Metric, default=None
         Keras metrics computed every epoch and recorded in ``history_``."""
 
+PLACEMENT = """\
+    device : str, default="auto"
+        Where the network is built, trained and run: "auto" (a GPU when one
+        is visible, else the CPU; parallel search workers spread over the
+        GPUs), "cpu", "gpu" (the first GPU) or "gpu:N".
+    distribute : {{None, "auto", "mirrored"}}, default=None
+        Data-parallel training over several devices: "mirrored" uses every
+        visible GPU (or every logical CPU device when there is no GPU),
+        "auto" does so when more than one GPU is visible
+        (``tf.distribute.MirroredStrategy`` on TensorFlow,
+        ``keras.distribution.DataParallel`` on JAX).
+    precision : {{"float32", "mixed_float16", "mixed_bfloat16"}}, default="float32"
+        {policy}; float16 training scales the loss. Mixed precision speeds
+        up GPUs with tensor cores and saves memory; on CPUs it is slower."""
+
+#: The placement parameters of the built-in estimators.
+DEVICES = PLACEMENT.format(
+    policy="Keras dtype policy of the hidden layers (the output layer stays\n"
+    "        float32)"
+)
+
 RUN = """\
 random_state : int, RandomState instance or None, default=None
         Seed of weight initialization, dropout, shuffling and the validation
@@ -70,21 +91,9 @@ random_state : int, RandomState instance or None, default=None
         0 is silent, 1 shows Keras's progress bar, 2 one line per epoch.
     warm_start : bool, default=False
         When True, ``fit`` on a fitted estimator continues training the
-        existing network instead of starting again.
-    device : str, default="auto"
-        Where the network is built, trained and run: "auto" (a GPU when one
-        is visible, else the CPU; parallel search workers spread over the
-        GPUs), "cpu", "gpu" (the first GPU) or "gpu:N".
-    distribute : {None, "auto", "mirrored"}, default=None
-        Data-parallel training over several devices: "mirrored" uses every
-        visible GPU (or every logical CPU device when there is no GPU),
-        "auto" does so when more than one GPU is visible
-        (``tf.distribute.MirroredStrategy`` on TensorFlow,
-        ``keras.distribution.DataParallel`` on JAX).
-    precision : {"float32", "mixed_float16", "mixed_bfloat16"}, default="float32"
-        Keras dtype policy of the hidden layers; the output layer stays
-        float32 and float16 training scales the loss. Mixed precision speeds
-        up GPUs with tensor cores and saves memory; on CPUs it is slower."""
+        existing network instead of starting again."""
+
+RUN += "\n" + DEVICES
 
 ATTRIBUTES = """\
 model_ : keras.Model

@@ -21,6 +21,7 @@ from sklearn.base import clone
 from sklearn.preprocessing import FunctionTransformer
 
 from . import _params as P
+from ._docs import PLACEMENT
 from ._pool import POOL, Network, structure_key
 from .backend import global_rng_preserved, keras, seeded
 from .base import _optimizer_key, compile_network
@@ -652,24 +653,17 @@ _WRAPPER_DOC = """\
         Run the model eagerly (for debugging).
     epochs : int, default=1
         Epochs per ``fit`` (``partial_fit`` trains one).
-    device : str, default="auto"
-        Where the network is built, trained and run: "auto" (a GPU when one
-        is visible, else the CPU; parallel search workers spread over the
-        GPUs), "cpu", "gpu" (the first GPU) or "gpu:N".
-    distribute : {None, "auto", "mirrored"}, default=None
-        Data-parallel training over several devices: "mirrored" uses every
-        visible GPU (or every logical CPU device when there is no GPU),
-        "auto" does so when more than one GPU is visible
-        (``tf.distribute.MirroredStrategy`` on TensorFlow,
-        ``keras.distribution.DataParallel`` on JAX).
-    precision : {"float32", "mixed_float16", "mixed_bfloat16"}, default="float32"
-        Keras dtype policy while your model is built (keep its last layer
-        float32) and float16 training scales the loss. Mixed precision speeds
-        up GPUs with tensor cores and saves memory; on CPUs it is slower.
     **kwargs
         Routed parameters (``model__units=32``, ``optimizer__learning_rate=
         1e-3``, ``fit__validation_split=0.1``, ...) and free parameters
-        offered to the model function."""
+        offered to the model function.""".replace(
+    "    **kwargs\n",
+    PLACEMENT.format(
+        policy="Keras dtype policy while your model is built (keep its last\n"
+        "        layer float32)"
+    )
+    + "\n    **kwargs\n",
+)
 
 
 class KerasRegressor(KerasWrapperMixin, BaseNeuralRegressor):  # noqa: D101

@@ -9,6 +9,15 @@ from sklearn.datasets import load_iris, make_classification, make_regression
 from skneural import NeuralClassifier, NeuralRegressor
 
 
+def installed(module: str) -> bool:
+    """Whether ``module`` can be imported (optional test dependencies)."""
+    try:
+        __import__(module)
+    except ImportError:
+        return False
+    return True
+
+
 def pytest_report_header(config):
     import keras
 

@@ -12,17 +12,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import installed
 
 HERE = Path(__file__).parent
 SMOKE = ["test_regressor.py", "test_classifier.py", "test_pool.py", "test_loop.py"]
-
-
-def _installed(module):
-    try:
-        __import__(module)
-    except ImportError:
-        return False
-    return True
 
 
 @pytest.mark.skipif(
@@ -30,7 +23,7 @@ def _installed(module):
     reason="runs from the default-backend session only",
 )
 @pytest.mark.skipif(
-    not _installed("jax"), reason="JAX is not installed (pip install skneural[jax])"
+    not installed("jax"), reason="JAX is not installed (pip install skneural[jax])"
 )
 def test_smoke_subset_passes_on_jax():
     env = {**os.environ, "KERAS_BACKEND": "jax"}

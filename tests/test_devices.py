@@ -9,7 +9,7 @@ from pathlib import Path
 import keras
 import numpy as np
 import pytest
-from conftest import small_classifier, small_regressor
+from conftest import installed, small_classifier, small_regressor
 from sklearn.model_selection import GridSearchCV
 
 from skneural import InvalidParameterError, KerasRegressor, devices
@@ -144,21 +144,15 @@ def test_parallel_search_with_processes(regression_data):
     assert np.isfinite(search.best_score_)
 
 
-def _has(module):
-    try:
-        __import__(module)
-    except ImportError:
-        return False
-    return True
-
-
 @pytest.mark.parametrize(
     "backend",
     [
         "tensorflow",
         pytest.param(
             "jax",
-            marks=pytest.mark.skipif(not _has("jax"), reason="JAX is not installed"),
+            marks=pytest.mark.skipif(
+                not installed("jax"), reason="JAX is not installed"
+            ),
         ),
     ],
 )

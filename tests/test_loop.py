@@ -6,14 +6,12 @@ import pytest
 from conftest import small_classifier, small_regressor
 
 import skneural._loop as loop
+import skneural.base
 from skneural import KerasRegressor
 
 
 def _fit_both(monkeypatch, make, X, y, **fit_kwargs):
     fast = make().fit(X, y, **fit_kwargs)
-    monkeypatch.setattr(loop, "fast_loop_applies", lambda *a: False)
-    import skneural.base
-
     monkeypatch.setattr(skneural.base, "fast_loop_applies", lambda *a: False)
     slow = make().fit(X, y, **fit_kwargs)
     monkeypatch.undo()

@@ -44,18 +44,16 @@ _BATCH_HOOKS = (
 )
 
 
-def fast_loop_applies(model, callbacks, fit_extra: dict) -> bool:
-    """Whether :func:`fit_epochs` can train ``model`` with these callbacks."""
-    if fit_extra or model.run_eagerly or backend_name() not in ("tensorflow", "jax"):
-        return False
+def fast_loop_applies(network, callbacks, fit_extra: dict) -> bool:
+    """Whether :func:`fit_epochs` can train ``network`` with these callbacks."""
+    if fit_extra or network.model.run_eagerly or runner_for(network) is None:
+        return False  # runner_for: a backend with a runner, no replicas
     if keras.distribution.distribution() is not None:
-        return False
+        return False  # a distribution the user set globally (JAX)
     if backend_name() == "tensorflow":
         import tensorflow as tf
 
-        if tf.distribute.has_strategy() or not isinstance(
-            model.distribute_strategy, type(tf.distribute.get_strategy())
-        ):
+        if tf.distribute.has_strategy():  # the user's own strategy scope
             return False
     return not any(_acts_per_batch(cb) for cb in callbacks)
 
@@ -324,6 +322,7 @@ class _JaxRunner:
         self.model = model
         self._train: dict = {}
         self._eval: dict = {}
+        self._has_conv: bool | None = None
 
     def device_data(self, x, y, sample_weight=None):
         return self.jax.tree.map(
@@ -348,11 +347,12 @@ class _JaxRunner:
         on the CPU take one call per batch. Dense networks on any device and
         every model on GPUs and TPUs take the whole-epoch loop.
         """
+        if self._has_conv is None:
+            self._has_conv = any(
+                "Conv" in type(layer).__name__ for layer in _leaf_layers(self.model)
+            )
         leaf = self.jax.tree.leaves(data)[0]
-        on_cpu = all(d.platform == "cpu" for d in leaf.devices())
-        return on_cpu and any(
-            "Conv" in type(layer).__name__ for layer in _leaf_layers(self.model)
-        )
+        return self._has_conv and all(d.platform == "cpu" for d in leaf.devices())
 
     def _loop(self, step, batch_size: int):
         jax = self.jax

@@ -315,7 +315,7 @@ class BaseNeuralEstimator(BaseEstimator):
         self, network, fit_kwargs, callbacks, p, rng, seed, n_epochs, batch_size
     ):
         """Train with the compiled epoch loop, or ``model.fit`` where it cannot."""
-        if fast_loop_applies(network.model, callbacks, p.fit_extra):
+        if fast_loop_applies(network, callbacks, p.fit_extra):
             # Every random draw comes from `rng` or the layers' own (restarted)
             # seed generators: no global seeding, which on TensorFlow would
             # also clear its cache of instantiated functions.

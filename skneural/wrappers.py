@@ -653,16 +653,15 @@ _WRAPPER_DOC = """\
         Run the model eagerly (for debugging).
     epochs : int, default=1
         Epochs per ``fit`` (``partial_fit`` trains one).
+{placement}
     **kwargs
         Routed parameters (``model__units=32``, ``optimizer__learning_rate=
         1e-3``, ``fit__validation_split=0.1``, ...) and free parameters
-        offered to the model function.""".replace(
-    "    **kwargs\n",
-    PLACEMENT.format(
+        offered to the model function.""".format(
+    placement=PLACEMENT.format(
         policy="Keras dtype policy while your model is built (keep its last\n"
         "        layer float32)"
     )
-    + "\n    **kwargs\n",
 )
 
 

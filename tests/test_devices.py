@@ -131,9 +131,11 @@ def test_placements_do_not_share_pooled_networks(regression_data):
     X, y = regression_data
     a = small_regressor(epochs=1).fit(X, y)
     network = a._network
-    del a
+    del a  # its network goes back to the pool
     b = small_regressor(epochs=1, precision="mixed_bfloat16").fit(X, y)
     assert b._network is not network
+    c = small_regressor(epochs=1).fit(X, y)
+    assert c._network is network  # the same placement takes it
 
 
 def test_parallel_search_with_processes(regression_data):

@@ -91,7 +91,7 @@ def test_batch_level_callbacks_still_see_every_batch(regression_data, wrapper):
 
 def test_which_callbacks_keep_the_compiled_loop(regression_data):
     X, y = regression_data
-    model = small_regressor(epochs=1).fit(X, y).model_
+    network = small_regressor(epochs=1).fit(X, y)._network
     assert loop._acts_per_batch(_BatchCounter())
     assert loop._acts_per_batch(keras.callbacks.TensorBoard(update_freq="batch"))
     assert not loop._acts_per_batch(keras.callbacks.TensorBoard(update_freq="epoch"))
@@ -99,9 +99,9 @@ def test_which_callbacks_keep_the_compiled_loop(regression_data):
     lam = keras.callbacks.LambdaCallback
     assert loop._acts_per_batch(lam(on_train_batch_end=lambda b, logs: None))
     assert not loop._acts_per_batch(lam(on_epoch_end=lambda e, logs: None))
-    assert loop.fast_loop_applies(model, [keras.callbacks.EarlyStopping()], {})
-    assert not loop.fast_loop_applies(model, [_BatchCounter()], {})
-    assert not loop.fast_loop_applies(model, [], {"validation_split": 0.1})
+    assert loop.fast_loop_applies(network, [keras.callbacks.EarlyStopping()], {})
+    assert not loop.fast_loop_applies(network, [_BatchCounter()], {})
+    assert not loop.fast_loop_applies(network, [], {"validation_split": 0.1})
 
 
 def test_progress_output_once_per_epoch(capsys, regression_data):

@@ -4,6 +4,7 @@
 # ImportError that names the extra to install.
 from . import backend as _backend  # noqa: F401
 from .classifier import NeuralClassifier
+from .conv import ConvClassifier, ConvRegressor
 from .exceptions import InvalidParameterError, NotFittedError, SkneuralError
 from .regressor import NeuralRegressor
 from .wrappers import KerasClassifier, KerasRegressor
@@ -11,6 +12,8 @@ from .wrappers import KerasClassifier, KerasRegressor
 __version__ = "0.1.0"
 
 __all__ = [
+    "ConvClassifier",
+    "ConvRegressor",
     "InvalidParameterError",
     "KerasClassifier",
     "KerasRegressor",

@@ -13,6 +13,10 @@ class DenseArchitectureMixin:
     """Validate the multilayer-perceptron hyperparameters and name the builder."""
 
     def _architecture(self):
+        return build_dense_network, self._dense_params()
+
+    def _dense_params(self) -> dict:
+        """The validated hyperparameters of the dense layers."""
         name = type(self).__name__
         sizes = self.hidden_layer_sizes
         if isinstance(sizes, numbers.Integral) and not isinstance(sizes, bool):
@@ -44,7 +48,7 @@ class DenseArchitectureMixin:
             rates = (rate,) * len(sizes)
         l1 = P.check_float(name, "l1", self.l1)
         l2 = P.check_float(name, "l2", self.l2)
-        return build_dense_network, {
+        return {
             "hidden_layer_sizes": sizes,
             "activation": resolve_activation(name, self.activation),
             "kernel_initializer": resolve_initializer(name, self.kernel_initializer),

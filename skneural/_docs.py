@@ -20,6 +20,97 @@ hidden_layer_sizes : tuple of int, default=(100,)
     l2 : float, default=0.0
         L2 penalty on every weight matrix (with ``l1``: elastic net)."""
 
+IMAGE_INPUTS = """\
+The layout of the input is decided in ``fit`` and kept:
+
+    - ``(n, height, width, channels)`` and ``(n, height, width)`` arrays are
+      images: 2-D convolutions (3-D ``X`` is grayscale).
+    - ``(n, steps, channels)`` arrays with ``conv_dims=1`` are signals or
+      sequences: 1-D convolutions.
+    - 2-D ``(n, n_features)`` rows are reshaped to ``image_shape`` when it is
+      set, so the estimator can follow 2-D transformers in a Pipeline.
+    - 2-D rows without ``image_shape`` are 1-channel signals of
+      ``n_features`` steps (1-D convolutions).
+
+    Any other shape is refused with a message that lists these. ``predict``
+    takes samples of the fitted shape, whole or flattened. ``uint8`` inputs
+    (arrays, or DataFrames of ``uint8`` columns) are divided by 255, in
+    ``fit`` and ``predict`` alike, so ``uint8`` images and float images in
+    [0, 1] can be mixed (see ``rescale``)."""
+
+CONV_ARCHITECTURE = """\
+filters : tuple of int, default=(32, 64)
+        Filters of each conv block, one block per entry. A block is a
+        convolution, batch normalization (with ``batch_normalization``),
+        ``conv_activation``, pooling (with ``pooling``) and spatial dropout
+        (with ``conv_dropout``).
+    kernel_size : int or tuple of int, default=3
+        Convolution window of every block: an int, or one int per spatial
+        dimension (height, width).
+    strides : int or tuple of int, default=1
+        Convolution step of every block.
+    padding : {"same", "valid"}, default="same"
+        Padding of convolutions and pooling. With "same" maps are
+        zero-padded and every window fits; with "valid" a kernel or pooling
+        window larger than its block's input is refused in ``fit``, before
+        any training.
+    pooling : {"max", "avg"} or None, default="max"
+        Pooling after each block; None for none.
+    pool_size : int or tuple of int, default=2
+        Pooling window and step.
+    conv_activation : str, default="relu"
+        Activation of the conv blocks (the names ``activation`` takes).
+    conv_dropout : float, default=0.0
+        Spatial dropout rate in [0, 1) after each block: drops whole
+        feature maps.
+    global_pooling : {"avg", "max", "flatten"} or None, default=None
+        How the last feature maps become the dense head's input: global
+        average or max pooling (one value per filter, whatever the input
+        size), or flattening (None or "flatten").
+    hidden_layer_sizes : tuple of int, default=(128,)
+        Units of each layer of the dense head; ``()`` for none.
+    activation : str, default="relu"
+        Activation of the dense head: ``"relu"``, ``"tanh"``, ``"sigmoid"``
+        (alias ``"logistic"``), ``"elu"``, ``"selu"``, ``"gelu"``,
+        ``"swish"``/``"silu"``, ``"leaky_relu"``, ``"softplus"`` or
+        ``"linear"`` (alias ``"identity"``).
+    kernel_initializer : str or keras.initializers.Initializer, default="he_uniform"
+        Initializer of every kernel (any Keras initializer name).
+    dropout : float or tuple of float, default=0.5
+        Dropout rate in [0, 1) after every dense layer, or one per layer.
+    batch_normalization : bool, default=True
+        Batch-normalize every convolution and dense layer before its
+        activation.
+    l1 : float, default=0.0
+        L1 penalty on every kernel.
+    l2 : float, default=0.0
+        L2 penalty on every kernel (with ``l1``: elastic net).
+    random_flip : {"horizontal", "vertical", "horizontal_and_vertical"} or None, \
+default=None
+        Flip training images at random.
+    random_rotation : float, default=0.0
+        Rotate training images by up to this fraction of a full turn.
+    random_zoom : float, default=0.0
+        Zoom training images in or out by up to this fraction.
+    random_translation : float, default=0.0
+        Shift training images by up to this fraction of their height and
+        width. The four augmentations are Keras preprocessing layers in the
+        network: they act only while training (never in ``predict`` or
+        ``score``), apply to images only, and fill uncovered pixels with
+        zeros.
+    image_shape : tuple of int or None, default=None
+        Shape each 2-D row of ``X`` is reshaped to: ``(height, width,
+        channels)`` or ``(height, width)`` for images, ``(steps,
+        channels)`` with ``conv_dims=1`` for signals.
+    conv_dims : {"auto", 1, 2}, default="auto"
+        Convolution dimensions: "auto" follows the rules above; 1 reads 3-D
+        ``X`` as ``(n, steps, channels)`` signals; 2 asks for images (2-D
+        rows need ``image_shape``).
+    rescale : "auto", float or None, default="auto"
+        Factor every input is multiplied by before the network: "auto"
+        divides ``uint8`` inputs by 255 and leaves others as they are; None
+        never scales."""
+
 TRAINING = """\
 optimizer : str, keras.optimizers.Optimizer class or instance, default="adam"
         ``"adam"``, ``"adamw"``, ``"sgd"``, ``"rmsprop"``, ``"adagrad"``,
@@ -31,7 +122,7 @@ optimizer : str, keras.optimizers.Optimizer class or instance, default="adam"
         Step size of the optimizer.
     momentum : float, default=0.9
         Momentum of ``"sgd"`` and ``"rmsprop"``; ignored by other optimizers.
-    batch_size : int, default=32
+    batch_size : int, default={batch_size}
         Samples per gradient step.
     epochs : int, default=100
         Passes over the training data in ``fit`` (``partial_fit`` always
@@ -40,13 +131,13 @@ optimizer : str, keras.optimizers.Optimizer class or instance, default="adam"
         Shuffle the training data before every epoch."""
 
 CONTROL = """\
-early_stopping : bool, default=False
+early_stopping : bool, default={early_stopping}
         Stop when the validation loss (or, with ``validation_fraction=0``,
         the training loss) has not improved by ``min_delta`` for
         ``patience`` epochs. Only in ``fit``.
     validation_fraction : float, default=0.1
         Share of the training data held out for early stopping.
-    patience : int, default=10
+    patience : int, default={patience}
         Epochs without improvement before stopping.
     min_delta : float, default=1e-4
         Smallest change of the monitored loss that counts as improvement.
@@ -117,12 +208,25 @@ model_ : keras.Model
         The fitted encoder between targets and network outputs."""
 
 
-def fill(doc: str) -> str:
-    """Insert the shared parameter blocks into an estimator docstring."""
+def fill(
+    doc: str, *, batch_size: int = 32, early_stopping: bool = False, patience: int = 10
+) -> str:
+    """Insert the shared parameter blocks into an estimator docstring.
+
+    The keyword arguments are the estimator's defaults that differ between
+    estimators.
+    """
+    defaults = {
+        "batch_size": batch_size,
+        "early_stopping": early_stopping,
+        "patience": patience,
+    }
     return doc.format(
+        inputs=IMAGE_INPUTS,
+        conv_architecture=CONV_ARCHITECTURE,
         architecture=ARCHITECTURE,
-        training=TRAINING,
-        control=CONTROL,
+        training=TRAINING.format(**defaults),
+        control=CONTROL.format(**defaults),
         run=RUN,
         attributes=ATTRIBUTES,
     )

@@ -78,3 +78,39 @@ def check_bool(owner: str, name: str, value: Any) -> bool:
     if not isinstance(value, bool) and type(value).__name__ != "bool_":
         fail(owner, name, "True or False", value)
     return bool(value)
+
+
+def check_choice(owner: str, name: str, value: Any, options: Iterable) -> Any:
+    """Check that ``value`` is one of ``options`` (compared with ``==``)."""
+    options = tuple(options)
+    for option in options:
+        same_kind = (
+            isinstance(value, numbers.Integral) and not isinstance(value, bool)
+            if isinstance(option, int)
+            else type(option) is type(value)
+        )
+        if same_kind and option == value:
+            return option
+    strings = [o for o in options if isinstance(o, str)]
+    hint = did_you_mean(value, strings) if isinstance(value, str) else ""
+    fail(owner, name, "one of " + ", ".join(map(repr, options)), value, hint)
+
+
+def check_window(owner: str, name: str, value: Any) -> int | tuple[int, ...]:
+    """Check a window size or step: a positive int, or a tuple of them."""
+    if isinstance(value, (list, tuple)) and 1 <= len(value) <= 2:
+        try:
+            return tuple(check_int(owner, name, v) for v in value)
+        except InvalidParameterError:
+            pass
+    elif not isinstance(value, (list, tuple)):
+        try:
+            return check_int(owner, name, value)
+        except InvalidParameterError:
+            pass
+    fail(
+        owner,
+        name,
+        "a positive int, or a tuple of one positive int per spatial dimension",
+        value,
+    )

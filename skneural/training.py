@@ -93,12 +93,12 @@ CLASSIFICATION_LOSSES = (
 _LOSS_ALIASES = {"log_cosh": "log_cosh", "logcosh": "log_cosh"}
 
 
-def resolve_activation(owner: str, value: Any) -> str:
-    """Return the Keras name of a hidden-layer activation."""
+def resolve_activation(owner: str, value: Any, name: str = "activation") -> str:
+    """Return the Keras name of a hidden-layer activation (parameter ``name``)."""
     if isinstance(value, str) and value in ACTIVATIONS:
         return ACTIVATIONS[value]
     hint = did_you_mean(value, ACTIVATIONS) if isinstance(value, str) else ""
-    fail(owner, "activation", f"one of {', '.join(ACTIVATIONS)}", value, hint)
+    fail(owner, name, f"one of {', '.join(ACTIVATIONS)}", value, hint)
 
 
 def resolve_initializer(owner: str, value: Any):

@@ -3,7 +3,14 @@
 from keras_models import dense_classifier, dense_regressor
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skneural import KerasClassifier, KerasRegressor, NeuralClassifier, NeuralRegressor
+from skneural import (
+    ConvClassifier,
+    ConvRegressor,
+    KerasClassifier,
+    KerasRegressor,
+    NeuralClassifier,
+    NeuralRegressor,
+)
 
 # Small, fast, but able to fit the checks' toy problems.
 ESTIMATORS = [
@@ -12,6 +19,27 @@ ESTIMATORS = [
     ),
     NeuralRegressor(
         hidden_layer_sizes=(16,), epochs=30, learning_rate=0.01, random_state=0
+    ),
+    # Tabular X reaches the conv estimators as 1-channel signals. Without
+    # early stopping and dropout, like the dense defaults: the checks' data
+    # sets are a few dozen rows.
+    ConvClassifier(
+        filters=(8,),
+        hidden_layer_sizes=(16,),
+        dropout=0.0,
+        early_stopping=False,
+        epochs=30,
+        learning_rate=0.01,
+        random_state=0,
+    ),
+    ConvRegressor(
+        filters=(8,),
+        hidden_layer_sizes=(16,),
+        dropout=0.0,
+        early_stopping=False,
+        epochs=30,
+        learning_rate=0.01,
+        random_state=0,
     ),
     KerasClassifier(
         dense_classifier,
@@ -45,6 +73,8 @@ EXPECTED_FAILED = {
     for name in (
         "NeuralClassifier",
         "NeuralRegressor",
+        "ConvClassifier",
+        "ConvRegressor",
         "KerasClassifier",
         "KerasRegressor",
     )

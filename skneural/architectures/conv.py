@@ -86,13 +86,13 @@ def feature_map_sizes(
         if padding == "same":
             return tuple(math.ceil(s / st) for s, st in zip(size, step, strict=True))
         if any(w > s for w, s in zip(window, size, strict=True)):
-            shown = "x".join(map(str, size))
+            param = "kernel_size" if what == "kernel" else "pool_size"
             raise ValueError(
-                f"The {what} {window if rank > 1 else window[0]} of conv block "
-                f"{block} is larger than its {shown} input (padding='valid'): the "
-                "network cannot be built. Use a smaller "
-                f"{'kernel_size' if what == 'kernel' else 'pool_size'}, fewer "
-                "blocks in `filters`, padding='same', or larger inputs."
+                f"the {'x'.join(map(str, window))} {what} of conv block {block} is "
+                f"larger than its {'x'.join(map(str, size))} input "
+                "(padding='valid'), so the network cannot be built. Use a smaller "
+                f"{param}, fewer blocks in `filters`, padding='same', or larger "
+                "inputs."
             )
         return tuple(
             (s - w) // st + 1 for s, w, st in zip(size, window, step, strict=True)

@@ -143,7 +143,7 @@ early_stopping : bool, default={early_stopping}
         Smallest change of the monitored loss that counts as improvement.
     restore_best_weights : bool, default=True
         With early stopping, keep the weights of the best epoch.
-    reduce_lr_on_plateau : bool, default=False
+    reduce_lr_on_plateau : bool, default={reduce_lr_on_plateau}
         Divide the learning rate by 10 when the monitored loss stalls for
         ``max(1, patience // 2)`` epochs.
     callbacks : list of keras.callbacks.Callback, default=None
@@ -209,7 +209,12 @@ model_ : keras.Model
 
 
 def fill(
-    doc: str, *, batch_size: int = 32, early_stopping: bool = False, patience: int = 10
+    doc: str,
+    *,
+    batch_size: int = 32,
+    early_stopping: bool = False,
+    patience: int = 10,
+    reduce_lr_on_plateau: bool = False,
 ) -> str:
     """Insert the shared parameter blocks into an estimator docstring.
 
@@ -220,6 +225,7 @@ def fill(
         "batch_size": batch_size,
         "early_stopping": early_stopping,
         "patience": patience,
+        "reduce_lr_on_plateau": reduce_lr_on_plateau,
     }
     return doc.format(
         inputs=IMAGE_INPUTS,

@@ -288,7 +288,12 @@ class ConvArchitectureMixin(DenseArchitectureMixin):
 
 
 #: Training defaults of the conv estimators that differ from the dense ones.
-_CONV_DEFAULTS = {"batch_size": 64, "early_stopping": True, "patience": 5}
+_CONV_DEFAULTS = {
+    "batch_size": 64,
+    "early_stopping": True,
+    "patience": 5,
+    "reduce_lr_on_plateau": True,
+}
 
 
 class ConvClassifier(ConvArchitectureMixin, BaseNeuralClassifier):  # noqa: D101
@@ -380,7 +385,7 @@ class ConvClassifier(ConvArchitectureMixin, BaseNeuralClassifier):  # noqa: D101
         patience: int = 5,
         min_delta: float = 1e-4,
         restore_best_weights: bool = True,
-        reduce_lr_on_plateau: bool = False,
+        reduce_lr_on_plateau: bool = True,
         callbacks: Sequence | None = None,
         class_weight: dict | str | None = None,
         random_state: Any = None,
@@ -521,7 +526,7 @@ class ConvRegressor(ConvArchitectureMixin, BaseNeuralRegressor):  # noqa: D101
         patience: int = 5,
         min_delta: float = 1e-4,
         restore_best_weights: bool = True,
-        reduce_lr_on_plateau: bool = False,
+        reduce_lr_on_plateau: bool = True,
         callbacks: Sequence | None = None,
         random_state: Any = None,
         verbose: int = 0,

@@ -2,8 +2,8 @@
 
 The main run uses the default backend (TensorFlow). Keras fixes its backend at
 import, so the JAX run is a separate pytest process over the files below; it
-covers fitting, prediction, every target type, pooling, the compiled epoch
-loop and pickling.
+covers fitting, prediction, every target type, conv networks, pooling, the
+compiled epoch loop and pickling.
 """
 
 import os
@@ -15,7 +15,23 @@ import pytest
 from conftest import installed
 
 HERE = Path(__file__).parent
-SMOKE = ["test_regressor.py", "test_classifier.py", "test_pool.py", "test_loop.py"]
+SMOKE = [
+    "test_regressor.py",
+    "test_classifier.py",
+    "test_pool.py",
+    "test_loop.py",
+    *(
+        f"test_conv.py::{name}"  # JAX compiles per shape: the behaviour, not every case
+        for name in (
+            "test_input_layouts",
+            "test_predict_takes_the_fitted_shape_whole_or_flattened",
+            "test_augmentation_acts_only_while_training",
+            "test_pickle_round_trip",
+            "test_partial_fit_keeps_the_layout",
+            "test_regressor_on_multichannel_signals",
+        )
+    ),
+]
 
 
 @pytest.mark.skipif(

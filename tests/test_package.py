@@ -1,9 +1,12 @@
 """The package itself: imports, side effects, the missing-backend error."""
 
+import doctest
 import os
 import subprocess
 import sys
 import textwrap
+
+import pytest
 
 import skneural
 
@@ -20,10 +23,23 @@ def run(code, **env):
 
 def test_public_names():
     assert set(skneural.__all__) >= {
+        "ConvClassifier",
+        "ConvRegressor",
         "NeuralClassifier",
         "NeuralRegressor",
         "InvalidParameterError",
     }
+
+
+@pytest.mark.parametrize(
+    "name", ["NeuralClassifier", "NeuralRegressor", "ConvClassifier", "ConvRegressor"]
+)
+def test_docstring_examples_run(name):
+    estimator = getattr(skneural, name)
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    for test in doctest.DocTestFinder(recurse=False).find(estimator, name, globs={}):
+        runner.run(test)
+    assert runner.tries > 0 and runner.failures == 0
 
 
 def test_import_patches_nothing_in_keras():

@@ -13,7 +13,8 @@ import pandas as pd
 from . import _params as P
 from ._dense import DenseArchitectureMixin
 from ._docs import fill
-from .architectures.conv import build_conv_network, feature_map_sizes
+from .architectures import build_conv_network
+from .architectures.conv import feature_map_sizes
 from .classifier import BaseNeuralClassifier
 from .regressor import BaseNeuralRegressor
 from .training import resolve_activation
@@ -153,7 +154,7 @@ class ConvArchitectureMixin(DenseArchitectureMixin):
         out = super()._validate_X(X, reset=reset, y=y, min_samples=min_samples)
         X_flat = out[0] if isinstance(out, tuple) else out
         if shape is None or len(shape) < 3:
-            shape = X_flat.shape
+            shape = X_flat.shape  # rows: validate_data checked their length
         if reset:
             conv_dims = P.check_choice(
                 owner, "conv_dims", self.conv_dims, ("auto", 1, 2)
@@ -161,8 +162,6 @@ class ConvArchitectureMixin(DenseArchitectureMixin):
             self.input_shape_ = input_layout(
                 owner, shape[1:], conv_dims, self.image_shape
             )
-        elif len(shape) == 2:
-            self._check_layout(shape)
         X_net = X_flat.reshape((len(X_flat), *self.input_shape_))
         if factor != 1.0:
             if uint8:  # validation made a float32 copy: scale it in place
@@ -172,11 +171,12 @@ class ConvArchitectureMixin(DenseArchitectureMixin):
         return (X_net, *out[1:]) if isinstance(out, tuple) else X_net
 
     def _check_layout(self, shape: tuple[int, ...]) -> None:
-        """Refuse samples of another shape than the network was fitted on."""
+        """Refuse images or signals of another shape than the fitted one.
+
+        Flat rows need no check here: ``validate_data`` counts their values.
+        """
         fitted = self.input_shape_
         sample = tuple(int(d) for d in shape[1:])
-        if len(sample) == 1 and sample[0] == math.prod(fitted):
-            return  # flattened samples of the fitted shape
         try:
             layout = input_layout(
                 type(self).__name__, sample, self.conv_dims, self.image_shape

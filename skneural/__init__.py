@@ -3,10 +3,9 @@
 # Importing .backend first makes a missing Keras backend fail here, with an
 # ImportError that names the extra to install.
 from . import backend as _backend  # noqa: F401
-from .classifier import NeuralClassifier
-from .conv import ConvClassifier, ConvRegressor
+from .classifier import ConvClassifier, NeuralClassifier
 from .exceptions import InvalidParameterError, NotFittedError, SkneuralError
-from .regressor import NeuralRegressor
+from .regressor import ConvRegressor, NeuralRegressor
 from .wrappers import KerasClassifier, KerasRegressor
 
 __version__ = "0.1.0"

@@ -7,6 +7,7 @@ from typing import Any
 
 from sklearn.base import RegressorMixin
 
+from ._conv import CONV_DEFAULTS, ConvArchitectureMixin
 from ._dense import DenseArchitectureMixin
 from ._docs import fill
 from .base import BaseNeuralEstimator
@@ -144,6 +145,145 @@ class NeuralRegressor(DenseArchitectureMixin, BaseNeuralRegressor):  # noqa: D10
         self.batch_normalization = batch_normalization
         self.l1 = l1
         self.l2 = l2
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.momentum = momentum
+        self.batch_size = batch_size
+        self.epochs = epochs
+        self.shuffle = shuffle
+        self.loss = loss
+        self.metrics = metrics
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.patience = patience
+        self.min_delta = min_delta
+        self.restore_best_weights = restore_best_weights
+        self.reduce_lr_on_plateau = reduce_lr_on_plateau
+        self.callbacks = callbacks
+        self.random_state = random_state
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.device = device
+        self.distribute = distribute
+        self.precision = precision
+
+
+class ConvRegressor(ConvArchitectureMixin, BaseNeuralRegressor):  # noqa: D101
+    __doc__ = fill(
+        """A convolutional neural network regressor for images and signals.
+
+    Works like any scikit-learn regressor (pipelines, searches, pickling)
+    while the model underneath is a Keras convolutional network: conv
+    blocks, then a dense head and a linear output that starts at the
+    target's mean. One- and multi-output targets. Trains with every option
+    of :class:`NeuralRegressor`.
+
+    {inputs}
+
+    Parameters
+    ----------
+    {conv_architecture}
+    {training}
+    loss : str, keras.losses.Loss or callable, default="auto"
+        ``"auto"`` is mean squared error. Also ``"mae"``, ``"mape"``,
+        ``"huber"``, ``"log_cosh"`` or any Keras loss.
+    {control}
+    {run}
+
+    Attributes
+    ----------
+    input_shape_ : tuple of int
+        Shape of one sample as the network takes it, channels last.
+    {attributes}
+
+    See Also
+    --------
+    ConvClassifier : The classification counterpart.
+    NeuralRegressor : A fully connected network, for tabular data.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skneural import ConvRegressor
+    >>> rng = np.random.default_rng(0)
+    >>> signals = rng.normal(size=(64, 32, 2))  # 64 signals, 32 steps, 2 channels
+    >>> reg = ConvRegressor(filters=(8,), conv_dims=1, epochs=2, random_state=0)
+    >>> reg.fit(signals, signals.mean(axis=(1, 2))).predict(signals[:3]).shape
+    (3,)
+    """,
+        **CONV_DEFAULTS,
+    )
+
+    def __init__(
+        self,
+        filters: Sequence[int] = (32, 64),
+        kernel_size: int | Sequence[int] = 3,
+        strides: int | Sequence[int] = 1,
+        padding: str = "same",
+        pooling: str | None = "max",
+        pool_size: int | Sequence[int] = 2,
+        conv_activation: str = "relu",
+        conv_dropout: float = 0.0,
+        global_pooling: str | None = None,
+        hidden_layer_sizes: Sequence[int] = (128,),
+        activation: str = "relu",
+        kernel_initializer: Any = "he_uniform",
+        dropout: float | Sequence[float] = 0.5,
+        batch_normalization: bool = True,
+        l1: float = 0.0,
+        l2: float = 0.0,
+        random_flip: str | None = None,
+        random_rotation: float = 0.0,
+        random_zoom: float = 0.0,
+        random_translation: float = 0.0,
+        image_shape: Sequence[int] | None = None,
+        conv_dims: str | int = "auto",
+        rescale: str | float | None = "auto",
+        optimizer: Any = "adam",
+        learning_rate: float = 0.001,
+        momentum: float = 0.9,
+        batch_size: int = 64,
+        epochs: int = 100,
+        shuffle: bool = True,
+        loss: Any = "auto",
+        metrics: Sequence | None = None,
+        early_stopping: bool = True,
+        validation_fraction: float = 0.1,
+        patience: int = 5,
+        min_delta: float = 1e-4,
+        restore_best_weights: bool = True,
+        reduce_lr_on_plateau: bool = True,
+        callbacks: Sequence | None = None,
+        random_state: Any = None,
+        verbose: int = 0,
+        warm_start: bool = False,
+        device: str = "auto",
+        distribute: str | None = None,
+        precision: str = "float32",
+    ):
+        self.filters = filters
+        self.kernel_size = kernel_size
+        self.strides = strides
+        self.padding = padding
+        self.pooling = pooling
+        self.pool_size = pool_size
+        self.conv_activation = conv_activation
+        self.conv_dropout = conv_dropout
+        self.global_pooling = global_pooling
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.kernel_initializer = kernel_initializer
+        self.dropout = dropout
+        self.batch_normalization = batch_normalization
+        self.l1 = l1
+        self.l2 = l2
+        self.random_flip = random_flip
+        self.random_rotation = random_rotation
+        self.random_zoom = random_zoom
+        self.random_translation = random_translation
+        self.image_shape = image_shape
+        self.conv_dims = conv_dims
+        self.rescale = rescale
         self.optimizer = optimizer
         self.learning_rate = learning_rate
         self.momentum = momentum

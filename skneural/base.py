@@ -257,7 +257,12 @@ class BaseNeuralEstimator(BaseEstimator):
                     encoders=(features, encoder),
                 )
             network.placement = p.placement
+            # Published now so callbacks can score the estimator between
+            # epochs (pruning); _train restores the old state on failure.
             self._network = network  # released by _train if what follows fails
+            self.feature_encoder_ = features
+            self.target_encoder_ = encoder
+            self.n_outputs_ = meta.n_outputs
         else:
             network = self._network
 
@@ -296,9 +301,6 @@ class BaseNeuralEstimator(BaseEstimator):
                 self._end_lease()  # the old network was only lent: give it back
                 POOL.release(old)
             self._lease = weakref.finalize(self, POOL.release, network)
-            self.feature_encoder_ = features
-            self.target_encoder_ = encoder
-            self.n_outputs_ = meta.n_outputs
             self.history_ = logs
         else:
             for k, vals in logs.items():

@@ -1,0 +1,261 @@
+"""``tune``: cross-validated Optuna studies over skneural estimators."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from sklearn.base import clone, is_classifier
+from sklearn.metrics import check_scoring
+from sklearn.model_selection import check_cv
+from sklearn.utils import _safe_indexing
+
+from .. import _params as P
+from ..backend import keras
+from ._space import as_search_space, find_network
+
+PRUNERS = ("median", "hyperband", "successive_halving", "none")
+
+
+class PruningCallback(keras.callbacks.Callback):
+    """Report a validation score to an Optuna trial after every epoch.
+
+    When the trial's pruner says the trial is worse than its peers at this
+    epoch, raises ``optuna.TrialPruned``: training stops there, the estimator
+    is left as before the fit, and Optuna records the trial as pruned.
+
+    Parameters
+    ----------
+    trial : optuna.trial.Trial
+        The trial to report to.
+    score : callable
+        Returns the current validation score (greater is better). Called
+        between epochs, when the estimator being trained can already predict.
+    step_offset : int, default=0
+        Added to the epoch index to make the reported step.
+    """
+
+    def __init__(self, trial, score, step_offset: int = 0):
+        super().__init__()
+        self.trial = trial
+        self.score = score
+        self.step_offset = step_offset
+
+    def __deepcopy__(self, memo):
+        # Estimators copy their callbacks for every fit: the copy must report
+        # to the same trial.
+        return type(self)(self.trial, self.score, self.step_offset)
+
+    def on_epoch_end(self, epoch, logs=None):
+        import optuna
+
+        value = float(self.score())
+        step = self.step_offset + epoch
+        self.trial.report(value, step)
+        if self.trial.should_prune():
+            raise optuna.TrialPruned(
+                f"pruned after epoch {epoch + 1}: score {value:.4g}"
+            )
+
+
+class TuneResult:
+    """What :func:`tune` found.
+
+    Attributes
+    ----------
+    best_estimator_ : estimator
+        A clone of the estimator with the best parameters, refitted on all
+        the data (``None`` with ``refit=False``).
+    best_params_ : dict
+        The best trial's estimator parameters, ready for ``set_params``.
+    best_score_ : float
+        Its mean cross-validated score.
+    study_ : optuna.study.Study
+        The study, with every trial.
+    """
+
+    def __init__(self, study, best_params, best_estimator):
+        self.study_ = study
+        self.best_params_ = best_params
+        self.best_score_ = float(study.best_value)
+        self.best_estimator_ = best_estimator
+
+    def trials_dataframe(self, **kwargs):
+        """The trials as a pandas DataFrame (``Study.trials_dataframe``)."""
+        return self.study_.trials_dataframe(**kwargs)
+
+    def __repr__(self) -> str:
+        return (
+            f"TuneResult(best_score_={self.best_score_:.4g}, "
+            f"best_params_={self.best_params_!r}, trials={len(self.study_.trials)})"
+        )
+
+
+def make_pruner(pruner):
+    """An Optuna pruner from a name, an instance or None."""
+    import optuna
+
+    if isinstance(pruner, optuna.pruners.BasePruner):
+        return pruner
+    if pruner is None or pruner == "none":
+        return optuna.pruners.NopPruner()
+    if pruner == "median":
+        # Compare from the 3rd epoch on, once 5 trials have finished.
+        return optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=2)
+    if pruner == "hyperband":
+        return optuna.pruners.HyperbandPruner()
+    if pruner == "successive_halving":
+        return optuna.pruners.SuccessiveHalvingPruner()
+    hint = P.did_you_mean(pruner, PRUNERS) if isinstance(pruner, str) else ""
+    P.fail(
+        "tune",
+        "pruner",
+        f"one of {', '.join(map(repr, PRUNERS))}, None or an optuna pruner",
+        pruner,
+        hint,
+    )
+
+
+def tune(
+    estimator,
+    X,
+    y,
+    *,
+    n_trials: int | None = None,
+    timeout: float | None = None,
+    cv: Any = 5,
+    scoring: Any = None,
+    search_space: Any = None,
+    storage: Any = None,
+    study_name: str | None = None,
+    pruner: Any = "median",
+    sampler: Any = None,
+    n_jobs: int = 1,
+    random_state: int | None = None,
+    refit: bool = True,
+    show_progress_bar: bool = True,
+) -> TuneResult:
+    """Tune a skneural estimator (or a Pipeline with one) with Optuna.
+
+    Each trial draws parameters from the search space, cross-validates the
+    estimator with them and returns the mean score. While the first fold
+    trains, the trial reports its validation score after every epoch, so the
+    pruner stops bad trials early. The best parameters are then refitted on
+    all the data.
+
+    Parameters
+    ----------
+    estimator : skneural estimator or Pipeline
+        Not modified; every fit is on a clone.
+    X, y : array-like
+        Training data.
+    n_trials : int, default=None
+        Trials to run (in this call; a continued study keeps its earlier
+        ones). With neither ``n_trials`` nor ``timeout``: 20 trials.
+    timeout : float, default=None
+        Stop starting trials after this many seconds.
+    cv : int, cross-validation generator or iterable, default=5
+        As in scikit-learn (stratified folds for classifiers).
+    scoring : str or callable, default=None
+        A scikit-learn scorer (greater is better); None is the estimator's
+        ``score`` (accuracy, R^2).
+    search_space : SearchSpace, dict or callable, default=None
+        A :class:`SearchSpace`, a dict of parameter name -> Optuna
+        distribution (or function trial -> value), or a function trial ->
+        dict of parameters. None: :func:`search_space` of the estimator.
+    storage : str or optuna storage, default=None
+        Where the study lives: None keeps it in memory;
+        ``"sqlite:///tuning.db"`` or a PostgreSQL URL make it persistent, and
+        calling ``tune`` again with the same storage and study name continues
+        it.
+    study_name : str, default=None
+        The study's name in ``storage`` (default ``"skneural"`` there).
+    pruner : {"median", "hyperband", "successive_halving", "none"}, pruner or None
+        Stops unpromising trials early. "median": a trial whose score at an
+        epoch is below the median of earlier trials at that epoch (from the
+        3rd epoch, once 5 trials are complete).
+    sampler : optuna sampler, default=None
+        None: TPE seeded with ``random_state``.
+    n_jobs : int, default=1
+        Trials run at once in threads of this process (see the tuning guide
+        for processes and machines).
+    random_state : int, default=None
+        Seed of the default sampler.
+    refit : bool, default=True
+        Refit the best parameters on all of ``X, y``.
+    show_progress_bar : bool, default=True
+        Optuna's progress bar over trials.
+
+    Returns
+    -------
+    TuneResult
+        ``best_estimator_``, ``best_params_``, ``best_score_``, ``study_``
+        and ``trials_dataframe()``.
+    """
+    import optuna
+
+    find_network(estimator)  # a clear TypeError for anything else
+    space = as_search_space(search_space, estimator)
+    if n_trials is not None:
+        n_trials = P.check_int("tune", "n_trials", n_trials)
+    if timeout is not None:
+        timeout = P.check_float("tune", "timeout", timeout, low=0, low_open=True)
+    if n_trials is None and timeout is None:
+        n_trials = 20
+    pruner = make_pruner(pruner)
+    if sampler is None:
+        sampler = optuna.samplers.TPESampler(seed=random_state)
+    if storage is not None and study_name is None:
+        study_name = "skneural"
+    splits = list(check_cv(cv, y, classifier=is_classifier(estimator)).split(X, y))
+    scorer = check_scoring(estimator, scoring=scoring)
+
+    def objective(trial):
+        params = space(trial)
+        scores = []
+        for k, (train, test) in enumerate(splits):
+            est = clone(estimator).set_params(**params)
+            X_test, y_test = _safe_indexing(X, test), _safe_indexing(y, test)
+            if k == 0:
+                _add_callback(
+                    est,
+                    PruningCallback(
+                        trial,
+                        lambda e=est, Xt=X_test, yt=y_test: scorer(e, Xt, yt),
+                    ),
+                )
+            est.fit(_safe_indexing(X, train), _safe_indexing(y, train))
+            scores.append(float(scorer(est, X_test, y_test)))
+        trial.set_user_attr("fold_scores", scores)
+        return float(np.mean(scores))
+
+    study = optuna.create_study(
+        storage=storage,
+        study_name=study_name,
+        direction="maximize",
+        sampler=sampler,
+        pruner=pruner,
+        load_if_exists=True,
+    )
+    study.optimize(
+        objective,
+        n_trials=n_trials,
+        timeout=timeout,
+        n_jobs=n_jobs,
+        show_progress_bar=show_progress_bar,
+    )
+    best_params = space(optuna.trial.FixedTrial(study.best_trial.params))
+    best = None
+    if refit:
+        best = clone(estimator).set_params(**best_params).fit(X, y)
+    return TuneResult(study, best_params, best)
+
+
+def _add_callback(estimator, callback) -> None:
+    prefix, net = find_network(estimator)
+    existing = net.callbacks
+    if existing is None:
+        existing = []
+    elif isinstance(existing, keras.callbacks.Callback):
+        existing = [existing]
+    estimator.set_params(**{f"{prefix}callbacks": [*existing, callback]})

@@ -1,0 +1,208 @@
+"""skneural.tuning: search spaces, tune(), pruning, persistent studies."""
+
+import numpy as np
+import pytest
+from conftest import installed
+from keras_models import dense_classifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skneural import (
+    ConvClassifier,
+    ConvRegressor,
+    KerasClassifier,
+    NeuralClassifier,
+    NeuralRegressor,
+)
+
+pytestmark = pytest.mark.skipif(
+    not installed("optuna"), reason="pip install skneural[tune]"
+)
+
+if installed("optuna"):
+    import optuna
+
+    from skneural.tuning import (
+        PruningCallback,
+        SearchSpace,
+        Widths,
+        search_space,
+        tune,
+    )
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+
+FAST = dict(epochs=3, random_state=0)
+
+
+@pytest.mark.parametrize(
+    "estimator",
+    [
+        NeuralClassifier(**FAST),
+        NeuralRegressor(**FAST),
+        ConvClassifier(**FAST, early_stopping=False),
+        ConvRegressor(**FAST, early_stopping=False),
+        KerasClassifier(
+            dense_classifier, loss="sparse_categorical_crossentropy", **FAST
+        ),
+    ],
+    ids=lambda est: type(est).__name__,
+)
+def test_default_spaces_give_parameters_that_fit(estimator, iris):
+    X, y = iris
+    if "Conv" in type(estimator).__name__:
+        X = np.tile(X, 4)  # 16 steps: room for three conv blocks
+    study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
+    space = search_space(estimator)
+    for _ in range(2):
+        params = space(study.ask())
+        assert set(params) == set(space)
+        est = estimator.set_params(**params)
+        if "Conv" in type(est).__name__:
+            est.set_params(random_rotation=0.0, random_translation=0.0)  # images only
+        est.fit(X, y if "Regressor" not in type(est).__name__ else X[:, 0])
+
+
+def test_widths_are_powers_of_two():
+    trial = optuna.trial.FixedTrial(
+        {"h.n_layers": 3, "h.first_log2": 7, "f.n_layers": 3, "f.first_log2": 3}
+    )
+    assert Widths("h")(trial) == (128, 64, 32)
+    assert Widths("f", min_log2=3, growth="doubling")(trial) == (8, 16, 32)
+    floor = optuna.trial.FixedTrial({"h.n_layers": 4, "h.first_log2": 5})
+    assert Widths("h", min_log2=4)(floor) == (32, 16, 16, 16)
+
+
+def test_space_is_an_editable_mapping_and_targets_pipeline_steps():
+    pipe = Pipeline([("scale", StandardScaler()), ("net", NeuralClassifier())])
+    space = search_space(pipe)
+    assert all(name.startswith("net__") for name in space)
+    space["net__l1"] = optuna.distributions.FloatDistribution(1e-6, 1e-2, log=True)
+    del space["net__optimizer"]
+    params = space(optuna.create_study().ask())
+    assert "net__l1" in params and "net__optimizer" not in params
+    assert isinstance(params["net__hidden_layer_sizes"], tuple)
+    pipe.set_params(**params)  # every name is a real parameter
+    with pytest.raises(TypeError, match="optuna distribution or a function"):
+        space["net__l2"] = (0.0, 1.0)
+
+
+def test_tune_a_pipeline(iris):
+    X, y = iris
+    pipe = Pipeline([("scale", StandardScaler()), ("net", NeuralClassifier(**FAST))])
+    result = tune(pipe, X, y, n_trials=3, cv=2, random_state=0, show_progress_bar=False)
+    assert len(result.trials_dataframe()) == 3
+    assert set(result.best_params_) == set(search_space(pipe))
+    assert result.best_estimator_.score(X, y) > 0.3
+    assert (
+        result.best_estimator_["net"].get_params()["hidden_layer_sizes"]
+        == (result.best_params_["net__hidden_layer_sizes"])
+    )
+    best = result.study_.best_trial
+    assert len(best.user_attrs["fold_scores"]) == 2
+    assert result.best_score_ == pytest.approx(np.mean(best.user_attrs["fold_scores"]))
+    assert pipe["net"].callbacks is None  # the caller's estimator untouched
+
+
+class PruneLaterTrials(optuna.pruners.BasePruner if installed("optuna") else object):
+    """Prunes every trial but the first after its second reported epoch."""
+
+    def prune(self, study, trial):
+        return trial.number > 0 and max(trial.intermediate_values, default=-1) >= 1
+
+
+def test_trials_report_every_epoch_and_pruned_trials_stop(iris):
+    X, y = iris
+    est = NeuralClassifier(epochs=6, random_state=0)
+    space = {"learning_rate": optuna.distributions.FloatDistribution(1e-3, 1e-2)}
+    result = tune(
+        est,
+        X,
+        y,
+        n_trials=3,
+        cv=2,
+        search_space=space,
+        pruner=PruneLaterTrials(),
+        show_progress_bar=False,
+    )
+    first, *later = result.study_.trials
+    assert first.state == optuna.trial.TrialState.COMPLETE
+    assert sorted(first.intermediate_values) == list(range(6))
+    for trial in later:
+        assert trial.state == optuna.trial.TrialState.PRUNED
+        assert sorted(trial.intermediate_values) == [0, 1]  # stopped at epoch 2
+
+
+def test_pruning_callback_survives_the_copy_made_for_each_fit():
+    import copy
+
+    trial = optuna.create_study().ask()
+    callback = PruningCallback(trial, lambda: 0.5)
+    copied = copy.deepcopy(callback)
+    assert copied.trial is trial and copied is not callback
+    copied.on_epoch_end(0)
+    assert trial.storage.get_trial(trial._trial_id).intermediate_values == {0: 0.5}
+
+
+def test_a_study_in_sqlite_continues(tmp_path, iris):
+    X, y = iris
+    url = f"sqlite:///{tmp_path / 'tuning.db'}"
+    space = SearchSpace(
+        {"learning_rate": optuna.distributions.FloatDistribution(1e-3, 1e-1, log=True)}
+    )
+    for _ in range(2):
+        tune(
+            NeuralClassifier(**FAST),
+            X,
+            y,
+            n_trials=2,
+            cv=2,
+            search_space=space,
+            storage=url,
+            study_name="iris",
+            refit=False,
+            show_progress_bar=False,
+        )
+    study = optuna.load_study(study_name="iris", storage=url)
+    assert [t.number for t in study.trials] == [0, 1, 2, 3]
+    assert all(t.state == optuna.trial.TrialState.COMPLETE for t in study.trials)
+
+
+def test_a_search_space_function(iris):
+    X, y = iris
+
+    def space(trial):
+        return {"hidden_layer_sizes": (trial.suggest_int("units", 4, 8),)}
+
+    result = tune(
+        NeuralClassifier(**FAST),
+        X,
+        y,
+        n_trials=2,
+        cv=2,
+        search_space=space,
+        show_progress_bar=False,
+    )
+    assert 4 <= result.best_params_["hidden_layer_sizes"][0] <= 8
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"pruner": "medain"}, ValueError, "Did you mean 'median'"),
+        ({"n_trials": 0}, ValueError, "invalid `n_trials`"),
+        ({"timeout": -1}, ValueError, "invalid `timeout`"),
+        ({"search_space": [1, 2]}, TypeError, "search_space must be"),
+    ],
+)
+def test_bad_arguments(iris, kwargs, error, match):
+    X, y = iris
+    with pytest.raises(error, match=match):
+        tune(NeuralClassifier(**FAST), X, y, show_progress_bar=False, **kwargs)
+
+
+def test_only_skneural_estimators(iris):
+    X, y = iris
+    with pytest.raises(TypeError, match="No skneural estimator found in Pipeline"):
+        tune(Pipeline([("lr", LogisticRegression())]), X, y, n_trials=1)

@@ -1,5 +1,11 @@
 """skneural.tuning: search spaces, tune(), pruning, persistent studies."""
 
+import os
+import signal
+import subprocess
+import sys
+import time
+
 import numpy as np
 import pytest
 from conftest import installed
@@ -105,6 +111,27 @@ def test_tune_a_pipeline(iris):
     assert pipe["net"].callbacks is None  # the caller's estimator untouched
 
 
+def test_summary_and_figures(tmp_path, iris, capsys):
+    X, y = iris
+    space = {
+        "learning_rate": optuna.distributions.FloatDistribution(1e-3, 0.1, log=True)
+    }
+    result = tune(
+        NeuralClassifier(**FAST), X, y, n_trials=3, cv=2, search_space=space,
+        random_state=0, refit=False,
+    )  # fmt: skip
+    printed = capsys.readouterr().out
+    assert "3 trials: 3 complete" in printed and "Best trials:" in printed
+    assert "learning_rate" in result.summary(top=2)
+    assert result.best_estimator_ is None
+    paths = result.save_figures(tmp_path / "figures")
+    assert sorted(p.name for p in paths) == [
+        "optimization_history.png",
+        "param_importances.png",
+    ]
+    assert all(p.stat().st_size > 1000 for p in paths)
+
+
 class PruneLaterTrials(optuna.pruners.BasePruner if installed("optuna") else object):
     """Prunes every trial but the first after its second reported epoch."""
 
@@ -206,3 +233,77 @@ def test_only_skneural_estimators(iris):
     X, y = iris
     with pytest.raises(TypeError, match="No skneural estimator found in Pipeline"):
         tune(Pipeline([("lr", LogisticRegression())]), X, y, n_trials=1)
+
+
+def _worker(tmp_path, X, y, n_trials):
+    """The command line of a tuning worker on a SQLite study in tmp_path."""
+    import joblib
+
+    job, data = tmp_path / "job.joblib", tmp_path / "data.npz"
+    if not job.exists():
+        space = SearchSpace(
+            {
+                "learning_rate": optuna.distributions.FloatDistribution(
+                    1e-3, 0.1, log=True
+                )
+            }
+        )
+        estimator = NeuralClassifier(epochs=60, random_state=0)
+        joblib.dump({"estimator": estimator, "search_space": space}, job)
+        np.savez(data, X=X, y=y)
+    return [
+        sys.executable, "-m", "skneural.tuning", "worker",
+        "--storage", f"sqlite:///{tmp_path / 'study.db'}", "--study-name", "iris",
+        "--job", str(job), "--data", str(data), "--n-trials", str(n_trials),
+        "--cv", "2", "--pruner", "none", "--heartbeat", "1",
+    ]  # fmt: skip
+
+
+@pytest.mark.filterwarnings("ignore::optuna.exceptions.ExperimentalWarning")
+def test_a_worker_killed_mid_trial_loses_nothing(tmp_path, iris):
+    X, y = iris
+    url = f"sqlite:///{tmp_path / 'study.db'}"
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    worker = subprocess.Popen(
+        _worker(tmp_path, X, y, 100), env=env, stdout=subprocess.DEVNULL
+    )
+    State = optuna.trial.TrialState
+    deadline = time.monotonic() + 240
+    try:
+        while time.monotonic() < deadline:
+            time.sleep(0.2)
+            try:
+                trials = optuna.load_study(study_name="iris", storage=url).trials
+            except KeyError:  # the worker has not created the study yet
+                continue
+            states = [t.state for t in trials]
+            if states.count(State.COMPLETE) >= 2 and states[-1] == State.RUNNING:
+                break
+        worker.send_signal(signal.SIGKILL)  # mid-trial, no chance to clean up
+    finally:
+        worker.kill()
+        worker.wait()
+    before = {
+        t.number: t for t in optuna.load_study(study_name="iris", storage=url).trials
+    }
+    killed = [n for n, t in before.items() if t.state == State.RUNNING]
+    assert len(killed) == 1, {n: t.state for n, t in before.items()}
+    time.sleep(3)  # the killed trial's heartbeat goes stale (grace: 2 s)
+
+    restart = subprocess.run(
+        _worker(tmp_path, X, y, 1), env=env, capture_output=True, text=True, timeout=300
+    )
+    assert restart.returncode == 0, restart.stderr[-3000:]
+    after = optuna.load_study(study_name="iris", storage=url).trials
+    assert len({t.number for t in after}) == len(after)
+    assert after[killed[0]].state == State.FAIL
+    for number, trial in before.items():
+        if trial.state == State.COMPLETE:  # every completed trial kept, unchanged
+            assert after[number].state == State.COMPLETE
+            assert after[number].value == trial.value
+            assert after[number].params == trial.params
+    retry = optuna.storages.RetryHeartbeatStaleTrialCallback
+    retried = [t for t in after if retry.retried_trial_number(t) == killed[0]]
+    assert len(retried) == 1
+    assert retried[0].state == State.COMPLETE
+    assert retried[0].params == before[killed[0]].params

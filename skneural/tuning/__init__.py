@@ -5,13 +5,14 @@ not import it.
 """
 
 from ._space import SearchSpace, Widths, search_space
-from ._tune import PruningCallback, TuneResult, tune
+from ._tune import PruningCallback, TuneResult, make_storage, tune
 
 __all__ = [
     "PruningCallback",
     "SearchSpace",
     "TuneResult",
     "Widths",
+    "make_storage",
     "search_space",
     "tune",
 ]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from sklearn.base import clone, is_classifier
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import check_cv
@@ -15,6 +17,9 @@ from ..backend import keras
 from ._space import as_search_space, find_network
 
 PRUNERS = ("median", "hyperband", "successive_halving", "none")
+
+#: Seconds between a running trial's heartbeats in a database storage.
+HEARTBEAT_INTERVAL = 10
 
 
 class PruningCallback(keras.callbacks.Callback):
@@ -74,7 +79,8 @@ class TuneResult:
         The study, with every trial.
     """
 
-    def __init__(self, study, best_params, best_estimator):
+    def __init__(self, study, best_params, best_estimator, space=None):
+        self._space = space
         self.study_ = study
         self.best_params_ = best_params
         self.best_score_ = float(study.best_value)
@@ -84,10 +90,130 @@ class TuneResult:
         """The trials as a pandas DataFrame (``Study.trials_dataframe``)."""
         return self.study_.trials_dataframe(**kwargs)
 
+    def summary(self, top: int = 5) -> str:
+        """A text table: trial counts by state and the ``top`` best trials."""
+        import optuna
+
+        trials = self.study_.trials
+        counts = {
+            state.name.lower(): sum(t.state == state for t in trials)
+            for state in optuna.trial.TrialState
+        }
+        header = ", ".join(f"{n} {name}" for name, n in counts.items() if n)
+        done = sorted(
+            (t for t in trials if t.state == optuna.trial.TrialState.COMPLETE),
+            key=lambda t: t.value,
+            reverse=True,
+        )[:top]
+        rows = [
+            {
+                "trial": t.number,
+                "score": round(t.value, 4),
+                "seconds": round(t.duration.total_seconds(), 1) if t.duration else None,
+                **self._estimator_params(t),
+            }
+            for t in done
+        ]
+        table = pd.DataFrame(rows).to_string(index=False) if rows else "(none)"
+        return (
+            f"{len(trials)} trials: {header}. Best score {self.best_score_:.4g} "
+            f"(trial {self.study_.best_trial.number}).\nBest trials:\n{table}"
+        )
+
+    def _estimator_params(self, trial) -> dict:
+        """A trial's parameters as the estimator got them (else as drawn)."""
+        import optuna
+
+        try:
+            return self._space(optuna.trial.FixedTrial(trial.params))
+        except Exception:  # another space, or none: show what was drawn
+            return dict(trial.params)
+
+    def save_figures(self, directory) -> list:
+        """Save the optimisation history and parameter importances as PNG.
+
+        Uses ``optuna.visualization.matplotlib`` (needs matplotlib).
+        Importances need two completed trials or more and are skipped
+        otherwise.
+
+        Parameters
+        ----------
+        directory : path-like
+            Created if needed.
+
+        Returns
+        -------
+        list of pathlib.Path
+            The files written.
+        """
+        from pathlib import Path
+
+        import matplotlib.pyplot as plt
+        import optuna
+        from optuna.visualization import matplotlib as plots
+
+        folder = Path(directory)
+        folder.mkdir(parents=True, exist_ok=True)
+        figures = {"optimization_history": plots.plot_optimization_history}
+        complete = self.study_.get_trials(states=(optuna.trial.TrialState.COMPLETE,))
+        if len(complete) >= 2 and len(complete[0].params) >= 1:
+            figures["param_importances"] = plots.plot_param_importances
+        written = []
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+            for name, plot in figures.items():
+                ax = plot(self.study_)
+                path = folder / f"{name}.png"
+                ax.figure.savefig(path, dpi=100, bbox_inches="tight")
+                plt.close(ax.figure)
+                written.append(path)
+        return written
+
     def __repr__(self) -> str:
         return (
             f"TuneResult(best_score_={self.best_score_:.4g}, "
             f"best_params_={self.best_params_!r}, trials={len(self.study_.trials)})"
+        )
+
+
+def make_storage(
+    url: str, *, heartbeat_interval: int = HEARTBEAT_INTERVAL, grace_period=None
+):
+    """An Optuna database storage that recovers from killed workers.
+
+    A running trial records a heartbeat every ``heartbeat_interval`` seconds.
+    When a worker dies mid-trial (killed, out of memory, machine lost), the
+    next worker to start a trial on the study marks the trial whose
+    heartbeat is older than ``grace_period`` as failed and queues its
+    parameters to be run again (up to 3 times). Completed trials are never
+    touched.
+
+    Parameters
+    ----------
+    url : str
+        SQLAlchemy URL: ``"sqlite:///tuning.db"``,
+        ``"postgresql://user:password@host/db"``, ...
+    heartbeat_interval : int, default=10
+        Seconds between heartbeats.
+    grace_period : int, default=None
+        Seconds without heartbeat after which a trial is stale (Optuna's
+        default: twice the interval).
+
+    Returns
+    -------
+    optuna.storages.RDBStorage
+    """
+    import optuna
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+        return optuna.storages.RDBStorage(
+            url,
+            heartbeat_interval=heartbeat_interval,
+            grace_period=grace_period,
+            heartbeat_stale_trial_callback=(
+                optuna.storages.RetryHeartbeatStaleTrialCallback(max_retry=3)
+            ),
         )
 
 
@@ -167,7 +293,8 @@ def tune(
         Where the study lives: None keeps it in memory;
         ``"sqlite:///tuning.db"`` or a PostgreSQL URL make it persistent, and
         calling ``tune`` again with the same storage and study name continues
-        it.
+        it. A URL gets :func:`make_storage`'s heartbeat, so the trial of a
+        killed process is marked failed and its parameters tried again.
     study_name : str, default=None
         The study's name in ``storage`` (default ``"skneural"`` there).
     pruner : {"median", "hyperband", "successive_halving", "none"}, pruner or None
@@ -184,7 +311,8 @@ def tune(
     refit : bool, default=True
         Refit the best parameters on all of ``X, y``.
     show_progress_bar : bool, default=True
-        Optuna's progress bar over trials.
+        Optuna's progress bar over trials, and :meth:`TuneResult.summary`
+        printed at the end.
 
     Returns
     -------
@@ -205,6 +333,8 @@ def tune(
     pruner = make_pruner(pruner)
     if sampler is None:
         sampler = optuna.samplers.TPESampler(seed=random_state)
+    if isinstance(storage, str):
+        storage = make_storage(storage)
     if storage is not None and study_name is None:
         study_name = "skneural"
     splits = list(check_cv(cv, y, classifier=is_classifier(estimator)).split(X, y))
@@ -248,7 +378,10 @@ def tune(
     best = None
     if refit:
         best = clone(estimator).set_params(**best_params).fit(X, y)
-    return TuneResult(study, best_params, best)
+    result = TuneResult(study, best_params, best, space)
+    if show_progress_bar:
+        print(result.summary())
+    return result
 
 
 def _add_callback(estimator, callback) -> None:

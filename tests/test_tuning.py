@@ -307,3 +307,59 @@ def test_a_worker_killed_mid_trial_loses_nothing(tmp_path, iris):
     assert len(retried) == 1
     assert retried[0].state == State.COMPLETE
     assert retried[0].params == before[killed[0]].params
+
+
+@pytest.mark.filterwarnings("ignore::optuna.exceptions.ExperimentalWarning")
+@pytest.mark.filterwarnings("ignore::FutureWarning")
+@pytest.mark.skipif(
+    not installed("optuna_integration"), reason="pip install optuna-integration"
+)
+def test_optuna_search_cv_prunes_through_partial_fit(iris):
+    from optuna_integration import OptunaSearchCV
+
+    X, y = iris
+    search = OptunaSearchCV(
+        NeuralClassifier(epochs=4, random_state=0),  # refit: fit, 4 epochs
+        {"learning_rate": optuna.distributions.FloatDistribution(1e-3, 0.1, log=True)},
+        n_trials=3,
+        cv=2,
+        enable_pruning=True,
+        max_iter=4,
+        random_state=0,
+    ).fit(X, y)
+    for trial in search.study_.trials:  # one partial_fit epoch per reported step
+        assert sorted(trial.intermediate_values) == [0, 1, 2, 3]
+    assert search.best_estimator_.n_iter_ == 4
+    assert search.score(X, y) > 0.3
+
+
+def test_scikit_learn_searches(iris):
+    from scipy.stats import loguniform
+    from sklearn.experimental import enable_halving_search_cv  # noqa: F401
+    from sklearn.model_selection import (
+        GridSearchCV,
+        HalvingRandomSearchCV,
+        RandomizedSearchCV,
+    )
+
+    X, y = iris
+    est = NeuralClassifier(hidden_layer_sizes=(16,), epochs=3, random_state=0)
+    grid = GridSearchCV(est, {"hidden_layer_sizes": [(8,), (16,)]}, cv=2).fit(X, y)
+    assert grid.best_params_["hidden_layer_sizes"] in [(8,), (16,)]
+    rand = RandomizedSearchCV(
+        est, {"learning_rate": loguniform(1e-3, 1e-1)}, n_iter=3, cv=2, random_state=0
+    ).fit(X, y)
+    assert 1e-3 <= rand.best_params_["learning_rate"] <= 1e-1
+    # Successive halving with epochs as the resource: survivors train longer.
+    halving = HalvingRandomSearchCV(
+        est,
+        {"learning_rate": loguniform(1e-3, 1e-1)},
+        resource="epochs",
+        min_resources=2,
+        max_resources=8,
+        factor=2,
+        cv=2,
+        random_state=0,
+    ).fit(X, y)
+    assert halving.best_estimator_.n_iter_ == halving.best_params_["epochs"]
+    assert set(halving.cv_results_["param_epochs"]) == {2, 4, 8}

@@ -363,3 +363,27 @@ def test_scikit_learn_searches(iris):
     ).fit(X, y)
     assert halving.best_estimator_.n_iter_ == halving.best_params_["epochs"]
     assert set(halving.cv_results_["param_epochs"]) == {2, 4, 8}
+
+
+@pytest.mark.skipif(not installed("distributed"), reason="pip install distributed")
+def test_grid_search_on_a_dask_cluster_of_processes(iris):
+    import joblib
+    from dask.distributed import Client, LocalCluster, get_task_stream
+    from sklearn.model_selection import GridSearchCV
+
+    X, y = iris
+    grid = {"hidden_layer_sizes": [(8,), (16,)], "learning_rate": [0.003, 0.03]}
+    est = NeuralClassifier(epochs=3, random_state=0)
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True) as cluster,
+        Client(cluster) as client,
+    ):
+        with joblib.parallel_backend("dask"), get_task_stream(client) as tasks:
+            search = GridSearchCV(est, grid, cv=2, n_jobs=-1).fit(X, y)
+        workers = client.run(os.getpid)
+    assert len(workers) == 2 and os.getpid() not in workers.values()
+    assert len(tasks.data) >= 8  # the 4 candidates x 2 folds ran on the workers
+    local = GridSearchCV(est, grid, cv=2).fit(X, y)  # the same fits, in-process
+    np.testing.assert_allclose(
+        search.cv_results_["mean_test_score"], local.cv_results_["mean_test_score"]
+    )

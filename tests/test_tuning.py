@@ -387,3 +387,65 @@ def test_grid_search_on_a_dask_cluster_of_processes(iris):
     np.testing.assert_allclose(
         search.cv_results_["mean_test_score"], local.cv_results_["mean_test_score"]
     )
+
+
+@pytest.fixture(scope="module")
+def postgres_url():
+    import postgres
+
+    if postgres.binaries() is None or not installed("psycopg"):
+        message = (
+            "PostgreSQL is not installed: apt-get install -y postgresql, and pip "
+            "install 'psycopg[binary]' (.ci/run does both)"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    with postgres.server() as url:
+        yield url
+
+
+@pytest.mark.filterwarnings("ignore::optuna.exceptions.ExperimentalWarning")
+def test_workers_share_a_study_in_postgresql(tmp_path, iris, postgres_url):
+    X, y = iris
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    command = _worker(tmp_path, X, y, 3)
+    command[command.index("--storage") + 1] = postgres_url
+    command[command.index("--heartbeat") + 1] = "10"
+    workers = [
+        subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    for worker in workers:
+        worker.wait(timeout=300)
+        assert worker.returncode == 0
+    trials = optuna.load_study(study_name="iris", storage=postgres_url).trials
+    assert [t.number for t in trials] == list(range(6))  # none lost or duplicated
+    assert all(t.state == optuna.trial.TrialState.COMPLETE for t in trials)
+    per_worker = {}
+    for t in trials:
+        per_worker[t.user_attrs["worker"]] = (
+            per_worker.get(t.user_attrs["worker"], 0) + 1
+        )
+    assert sorted(per_worker.values()) == [3, 3]  # each ran its own 3
+    assert {str(w.pid) for w in workers} == {k.split(":")[1] for k in per_worker}
+
+
+def test_database_races_are_retried(monkeypatch):
+    from sqlalchemy.exc import IntegrityError
+
+    from skneural.tuning import _tune
+
+    monkeypatch.setattr(_tune.time, "sleep", lambda s: None)
+    calls = []
+
+    def create():
+        calls.append(1)
+        if len(calls) < 3:  # another worker created the tables first
+            raise IntegrityError("CREATE TYPE studydirection", {}, Exception("dup"))
+        return "storage"
+
+    assert _tune.retrying(create) == "storage" and len(calls) == 3
+    calls.clear()
+    with pytest.raises(IntegrityError):
+        _tune.retrying(create, attempts=2)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import random
+import socket
+import time
 import warnings
 from typing import Any
 
@@ -205,16 +209,37 @@ def make_storage(
     """
     import optuna
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
-        return optuna.storages.RDBStorage(
-            url,
-            heartbeat_interval=heartbeat_interval,
-            grace_period=grace_period,
-            heartbeat_stale_trial_callback=(
-                optuna.storages.RetryHeartbeatStaleTrialCallback(max_retry=3)
-            ),
-        )
+    def connect():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+            return optuna.storages.RDBStorage(
+                url,
+                heartbeat_interval=heartbeat_interval,
+                grace_period=grace_period,
+                heartbeat_stale_trial_callback=(
+                    optuna.storages.RetryHeartbeatStaleTrialCallback(max_retry=3)
+                ),
+            )
+
+    return retrying(connect)
+
+
+def retrying(fn, attempts: int = 5):
+    """Call ``fn``, again after a short random pause if the database refuses.
+
+    Workers started together race to create the study's tables and the study
+    itself; PostgreSQL then refuses all but one (a unique violation), and the
+    others find everything created when they try again.
+    """
+    from sqlalchemy.exc import SQLAlchemyError
+
+    for attempt in range(attempts):
+        try:
+            return fn()
+        except SQLAlchemyError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(random.uniform(0.1, 0.5) * (attempt + 1))
 
 
 def make_pruner(pruner):
@@ -340,7 +365,10 @@ def tune(
     splits = list(check_cv(cv, y, classifier=is_classifier(estimator)).split(X, y))
     scorer = check_scoring(estimator, scoring=scoring)
 
+    worker = f"{socket.gethostname()}:{os.getpid()}"
+
     def objective(trial):
+        trial.set_user_attr("worker", worker)  # who ran it, in shared studies
         params = space(trial)
         scores = []
         for k, (train, test) in enumerate(splits):
@@ -359,13 +387,15 @@ def tune(
         trial.set_user_attr("fold_scores", scores)
         return float(np.mean(scores))
 
-    study = optuna.create_study(
-        storage=storage,
-        study_name=study_name,
-        direction="maximize",
-        sampler=sampler,
-        pruner=pruner,
-        load_if_exists=True,
+    study = retrying(
+        lambda: optuna.create_study(
+            storage=storage,
+            study_name=study_name,
+            direction="maximize",
+            sampler=sampler,
+            pruner=pruner,
+            load_if_exists=True,
+        )
     )
     study.optimize(
         objective,

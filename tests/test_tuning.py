@@ -449,3 +449,25 @@ def test_database_races_are_retried(monkeypatch):
     calls.clear()
     with pytest.raises(IntegrityError):
         _tune.retrying(create, attempts=2)
+
+
+def test_trials_in_threads_match_trials_in_turn(iris):
+    X, y = iris
+    space = {"learning_rate": optuna.distributions.CategoricalDistribution([0.01])}
+    scores = {}
+    for n_jobs in (1, 2):
+        result = tune(
+            NeuralClassifier(epochs=5, random_state=0),
+            X,
+            y,
+            n_trials=4,
+            cv=2,
+            n_jobs=n_jobs,
+            search_space=space,
+            pruner=None,
+            refit=False,
+            show_progress_bar=False,
+        )
+        scores[n_jobs] = [t.user_attrs["fold_scores"] for t in result.study_.trials]
+    # Same parameters and seed: every trial, concurrent or not, scores the same.
+    assert all(s == scores[1][0] for s in scores[1] + scores[2])

@@ -161,6 +161,20 @@ def test_trials_report_every_epoch_and_pruned_trials_stop(iris):
         assert sorted(trial.intermediate_values) == [0, 1]  # stopped at epoch 2
 
 
+class PruneAll(optuna.pruners.BasePruner if installed("optuna") else object):
+    def prune(self, study, trial):
+        return True
+
+
+def test_no_completed_trial_is_a_clear_error(iris):
+    X, y = iris
+    with pytest.raises(RuntimeError, match=r"No trial .* completed \(2 pruned\)"):
+        tune(
+            NeuralClassifier(**FAST), X, y, n_trials=2, cv=2, pruner=PruneAll(),
+            show_progress_bar=False,
+        )  # fmt: skip
+
+
 def test_pruning_callback_survives_the_copy_made_for_each_fit():
     import copy
 

@@ -404,6 +404,14 @@ def tune(
         n_jobs=n_jobs,
         show_progress_bar=show_progress_bar,
     )
+    complete = study.get_trials(states=(optuna.trial.TrialState.COMPLETE,))
+    if not complete:
+        states = [t.state.name.lower() for t in study.trials]
+        counts = ", ".join(f"{states.count(s)} {s}" for s in sorted(set(states)))
+        raise RuntimeError(
+            f"No trial of study {study.study_name!r} completed ({counts}): there is "
+            "no best estimator. Run more trials, or prune less (pruner=None)."
+        )
     best_params = space(optuna.trial.FixedTrial(study.best_trial.params))
     best = None
     if refit:

@@ -71,3 +71,36 @@ def output_layer(x, meta, *, kernel_initializer, kernel_regularizer):
         dtype="float32",
         name="output",
     )(x)
+
+
+def dense_head(
+    x,
+    meta,
+    *,
+    hidden_layer_sizes,
+    dropout,
+    activation: str,
+    kernel_initializer,
+    kernel_regularizer,
+    batch_normalization: bool,
+):
+    """Hidden dense blocks (one per size, with its dropout rate), then the output."""
+    for i, (units, rate) in enumerate(
+        zip(hidden_layer_sizes, dropout, strict=True), start=1
+    ):
+        x = dense_block(
+            x,
+            units,
+            activation=activation,
+            kernel_initializer=kernel_initializer,
+            kernel_regularizer=kernel_regularizer,
+            dropout=rate,
+            batch_normalization=batch_normalization,
+            name=f"hidden_{i}",
+        )
+    return output_layer(
+        x,
+        meta,
+        kernel_initializer=kernel_initializer,
+        kernel_regularizer=kernel_regularizer,
+    )

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from ..backend import keras
 from ..meta import Meta
-from .blocks import dense_block, fresh_initializer, output_layer, regularizer
+from .blocks import dense_head, fresh_initializer, regularizer
 
 _CONV = {1: keras.layers.Conv1D, 2: keras.layers.Conv2D}
 _POOL = {
@@ -276,20 +276,14 @@ def build_conv_network(
         x = keras.layers.Flatten(name="flatten")(x)
     else:
         x = _GLOBAL_POOL[global_pooling, rank](name="global_pool")(x)
-    for i, (units, rate) in enumerate(
-        zip(hidden_layer_sizes, dropout, strict=True), start=1
-    ):
-        x = dense_block(
-            x,
-            units,
-            activation=activation,
-            kernel_initializer=kernel_initializer,
-            kernel_regularizer=reg,
-            dropout=rate,
-            batch_normalization=batch_normalization,
-            name=f"hidden_{i}",
-        )
-    outputs = output_layer(
-        x, meta, kernel_initializer=kernel_initializer, kernel_regularizer=reg
+    outputs = dense_head(
+        x,
+        meta,
+        hidden_layer_sizes=hidden_layer_sizes,
+        dropout=dropout,
+        activation=activation,
+        kernel_initializer=kernel_initializer,
+        kernel_regularizer=reg,
+        batch_normalization=batch_normalization,
     )
     return keras.Model(inputs, outputs, name=name)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from ..backend import keras
 from ..meta import Meta
-from .blocks import dense_block, output_layer, regularizer
+from .blocks import dense_head, regularizer
 
 
 def build_dense_network(
@@ -52,20 +52,14 @@ def build_dense_network(
     x = inputs
     if len(meta.input_shape) > 1:
         x = keras.layers.Flatten(name="flatten")(x)
-    for i, (units, rate) in enumerate(
-        zip(hidden_layer_sizes, dropout, strict=True), start=1
-    ):
-        x = dense_block(
-            x,
-            units,
-            activation=activation,
-            kernel_initializer=kernel_initializer,
-            kernel_regularizer=reg,
-            dropout=rate,
-            batch_normalization=batch_normalization,
-            name=f"hidden_{i}",
-        )
-    outputs = output_layer(
-        x, meta, kernel_initializer=kernel_initializer, kernel_regularizer=reg
+    outputs = dense_head(
+        x,
+        meta,
+        hidden_layer_sizes=hidden_layer_sizes,
+        dropout=dropout,
+        activation=activation,
+        kernel_initializer=kernel_initializer,
+        kernel_regularizer=reg,
+        batch_normalization=batch_normalization,
     )
     return keras.Model(inputs, outputs, name=name)

@@ -232,7 +232,7 @@ def test_a_search_space_function(iris):
     "kwargs, error, match",
     [
         ({"pruner": "medain"}, ValueError, "Did you mean 'median'"),
-        ({"n_trials": 0}, ValueError, "invalid `n_trials`"),
+        ({"n_trials": -1}, ValueError, "invalid `n_trials`"),
         ({"timeout": -1}, ValueError, "invalid `timeout`"),
         ({"search_space": [1, 2]}, TypeError, "search_space must be"),
     ],

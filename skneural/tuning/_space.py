@@ -205,12 +205,18 @@ def find_network(estimator) -> tuple[str, BaseEstimator]:
     """Return ``(prefix, step)``: the skneural estimator inside ``estimator``.
 
     ``prefix`` is ``""`` for a bare estimator and ``"<step>__"`` (nested as
-    needed) for one inside a Pipeline.
+    needed) for one inside a Pipeline; a ``TransformedTargetRegressor``
+    adds ``"regressor__"``.
     """
+    from sklearn.compose import TransformedTargetRegressor
+
     from ..base import BaseNeuralEstimator
 
     if isinstance(estimator, BaseNeuralEstimator):
         return "", estimator
+    if isinstance(estimator, TransformedTargetRegressor):
+        prefix, found = find_network(estimator.regressor)
+        return f"regressor__{prefix}", found
     if isinstance(estimator, Pipeline):
         for name, step in reversed(estimator.steps):
             try:
@@ -220,7 +226,8 @@ def find_network(estimator) -> tuple[str, BaseEstimator]:
             return f"{name}__{prefix}", found
     raise TypeError(
         f"No skneural estimator found in {type(estimator).__name__}: tune and "
-        "search_space need a skneural estimator, or a Pipeline with one as a step."
+        "search_space need a skneural estimator, or a Pipeline with one as a step "
+        "(alone or in a TransformedTargetRegressor)."
     )
 
 

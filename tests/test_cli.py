@@ -1,0 +1,478 @@
+"""The `skneural` command: fit, tune, predict, evaluate, report; its errors."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+
+from skneural import cli
+from skneural.persistence import ModelBundle, atomic_write, load_bundle
+from skneural.tabular import DataError, infer_task, load_data, make_model
+
+FAST = ["--set", "epochs=4", "--set", "hidden_layer_sizes=16", "--quiet"]
+
+
+def run(*args: str) -> int:
+    return cli.main([str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def houses(tmp_path_factory) -> Path:
+    """A mixed-type regression table: numbers with gaps, text, booleans."""
+    rng = np.random.default_rng(0)
+    n = 160
+    area = rng.uniform(50, 250, n)
+    rooms = rng.integers(1, 7, n).astype(float)
+    town = rng.choice(["north", "south", "east"], n).astype(object)
+    garden = rng.random(n) > 0.5
+    price = (
+        1000 * area + 20000 * (town == "north") + 5000 * garden + rng.normal(0, 5000, n)
+    )
+    rooms[::17] = np.nan
+    town[::23] = None
+    frame = pd.DataFrame(
+        {"area": area, "rooms": rooms, "town": town, "garden": garden, "price": price}
+    )
+    path = tmp_path_factory.mktemp("data") / "houses.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture(scope="module")
+def fitted_houses(houses, tmp_path_factory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("model")
+    model, report = folder / "houses.joblib", folder / "houses.html"
+    code = run(
+        "fit",
+        houses,
+        "--target",
+        "price",
+        "--cv",
+        3,
+        "--out",
+        model,
+        "--report",
+        report,
+        *FAST,
+    )
+    assert code == 0
+    return model, report
+
+
+def test_fit_saves_the_whole_pipeline_with_its_evaluation(fitted_houses, houses):
+    bundle = load_bundle(fitted_houses[0])
+    assert isinstance(bundle, ModelBundle)
+    assert bundle.task == "regression" and bundle.target == "price"
+    assert bundle.features == ["area", "rooms", "town", "garden"]
+    steps = dict(bundle.model.steps)
+    assert set(steps) == {"preprocess", "net"}
+    assert type(steps["net"]).__name__ == "TransformedTargetRegressor"
+    # the saved network carries no progress-bar callback
+    assert steps["net"].regressor_.callbacks is None
+    cv = bundle.cv
+    assert cv.model_names == ["skneural NeuralRegressor", "RidgeCV", "MLPRegressor"]
+    assert all(len(v) == 3 for v in cv.metrics["RidgeCV"].values())
+    assert set(cv.metrics["RidgeCV"]) == {"r2", "rmse", "mae"}
+    assert len(cv.histories) == 3 and all("val_loss" in h for h in cv.histories)
+    assert cv.y_pred.shape == (160,) and np.isfinite(cv.y_pred).all()
+    assert bundle.data["categorical"] == 2 and bundle.data["missing_cells"] > 0
+    # The linear baseline is near-perfect here; predictions are on the
+    # original scale (the target is standardized only inside the model).
+    frame = pd.read_csv(houses)
+    pred = bundle.model.predict(frame.drop(columns="price"))
+    assert 50_000 < pred.mean() < 300_000
+
+
+def test_predict_writes_csv_and_ignores_unseen_categories(
+    fitted_houses, houses, tmp_path
+):
+    frame = pd.read_csv(houses).head(10).drop(columns="price")
+    frame.loc[0, "town"] = "atlantis"  # never seen in training
+    frame["extra"] = 1  # extra columns are ignored
+    new = tmp_path / "new.csv"
+    frame.to_csv(new, index=False)
+    out = tmp_path / "pred.csv"
+    assert run("predict", fitted_houses[0], new, "--out", out) == 0
+    pred = pd.read_csv(out)
+    assert list(pred.columns) == ["predicted_price"] and len(pred) == 10
+    assert np.isfinite(pred["predicted_price"]).all()
+
+
+def test_evaluate_prints_the_metrics(fitted_houses, houses, capsys):
+    assert run("evaluate", fitted_houses[0], houses) == 0
+    out = capsys.readouterr().out
+    assert "160 rows" in out
+    for metric in ("r2", "rmse", "mae"):
+        assert metric in out
+
+
+def test_classification_from_parquet_with_probabilities(tmp_path, capsys):
+    from sklearn.datasets import load_iris
+
+    frame = load_iris(as_frame=True).frame
+    frame["species"] = np.array(["setosa", "versicolor", "virginica"])[
+        frame.pop("target")
+    ]
+    path = tmp_path / "iris.parquet"
+    frame.to_parquet(path)
+    model = tmp_path / "iris.joblib"
+    assert (
+        run("fit", path, "--target", "species", "--cv", 2, "--out", model, *FAST) == 0
+    )
+    bundle = load_bundle(model)
+    assert bundle.task == "classification"
+    assert bundle.cv.proba.shape == (150, 3)
+    assert set(bundle.cv.metrics["LogisticRegression"]) == {
+        "accuracy",
+        "balanced_accuracy",
+        "f1_macro",
+        "log_loss",
+    }
+    out = tmp_path / "pred.csv"
+    assert run("predict", model, path, "--out", out, "--proba") == 0
+    pred = pd.read_csv(out)
+    assert list(pred.columns) == [
+        "predicted_species",
+        "proba_setosa",
+        "proba_versicolor",
+        "proba_virginica",
+    ]
+    np.testing.assert_allclose(pred.filter(like="proba_").sum(axis=1), 1, atol=1e-5)
+
+
+def test_named_dataset_and_conv_model_on_pixel_tables(tmp_path):
+    model = tmp_path / "digits.joblib"
+    code = run(
+        "fit",
+        "digits",
+        "--model",
+        "conv",
+        "--cv",
+        0,
+        "--out",
+        model,
+        "--set",
+        "epochs=1",
+        "--set",
+        "filters=4,",
+        "--set",
+        "hidden_layer_sizes=8,",
+        "--quiet",
+    )
+    assert code == 0
+    bundle = load_bundle(model)
+    net = bundle.model.named_steps["net"]
+    assert type(net).__name__ == "ConvClassifier" and net.image_shape == (8, 8)
+    assert net.input_shape_ == (8, 8, 1)
+    assert bundle.cv is None and bundle.history["loss"]
+
+
+def test_progress_bars_over_folds_and_epochs(tmp_path, capsys):
+    model = tmp_path / "m.joblib"
+    assert (
+        run(
+            "fit",
+            "iris",
+            "--cv",
+            2,
+            "--no-baselines",
+            "--out",
+            model,
+            "--set",
+            "epochs=3",
+        )
+        == 0
+    )
+    err = capsys.readouterr().err
+    assert "cross-validation" in err and "fold 2/2" in err
+    assert "epoch" in err and "final fit on all the data" in err
+
+
+def test_tune_continues_an_interrupted_study(tmp_path, capsys):
+    model = tmp_path / "iris.joblib"
+    common = [
+        "tune",
+        "iris",
+        "--cv",
+        2,
+        "--out",
+        model,
+        "--no-baselines",
+        "--set",
+        "epochs=3",
+        "--quiet",
+    ]
+    assert run(*common, "--trials", 2) == 0
+    study_db = tmp_path / "iris.study.db"
+    assert study_db.exists()
+    first = load_bundle(model).tuning
+    assert [t["number"] for t in first["trials"]] == [0, 1]
+    capsys.readouterr()
+    # the same command with more trials runs only the missing ones
+    assert run(*common, "--trials", 3) == 0
+    assert "has 2 finished trials; running 1 more" in capsys.readouterr().out
+    tuning = load_bundle(model).tuning
+    assert [t["number"] for t in tuning["trials"]] == [0, 1, 2]
+    assert tuning["trials"][:2] == first["trials"]
+    assert tuning["storage"] == f"sqlite:///{study_db}"
+    assert tuning["metric"] == "accuracy"
+    assert all(t["state"] in ("COMPLETE", "PRUNED") for t in tuning["trials"])
+    # the bundle's model has the best trial's parameters
+    net = load_bundle(model).model.named_steps["net"]
+    best = max(
+        (t for t in tuning["trials"] if t["state"] == "COMPLETE"),
+        key=lambda t: t["value"],
+    )
+    assert repr(net.batch_size) == repr(best["params"]["batch_size"])
+
+
+def test_report_command_writes_every_section(fitted_houses, tmp_path):
+    out = tmp_path / "again.html"
+    assert run("report", fitted_houses[0], "--out", out) == 0
+    page = out.read_text()
+    for section in (
+        "Data",
+        "Cross-validated scores",
+        "Learning curves",
+        "Predictions and residuals",
+        "Model",
+    ):
+        assert f"<h2>{section}</h2>" in page
+    assert page.count("data:image/png;base64,") == 3
+    assert "RidgeCV" in page and "MLPRegressor" in page
+    assert "<script" not in page and 'src="http' not in page and "href=" not in page
+
+
+def test_interrupt_saves_nothing(tmp_path, monkeypatch, capsys):
+    model = tmp_path / "m.joblib"
+    model.write_bytes(b"the model saved before")
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "_evaluate_and_fit", interrupted)
+    assert run("fit", "iris", "--out", model, *FAST) == 130
+    assert "interrupted" in capsys.readouterr().err
+    assert model.read_bytes() == b"the model saved before"
+
+
+# --- errors -------------------------------------------------------------------------
+
+
+def _error(capsys, *args) -> str:
+    code = run(*args)
+    captured = capsys.readouterr()
+    assert code == 2, captured
+    assert "Traceback" not in captured.err
+    lines = [line for line in captured.err.splitlines() if line.strip()]
+    assert len(lines) == 1, captured.err
+    return lines[0]
+
+
+@pytest.fixture
+def files(tmp_path) -> dict[str, Path]:
+    paths = {
+        "empty": tmp_path / "empty.csv",
+        "header": tmp_path / "header.csv",
+        "constant": tmp_path / "constant.csv",
+        "binary": tmp_path / "binary.csv",
+        "good": tmp_path / "good.csv",
+        "parquet": tmp_path / "bad.parquet",
+    }
+    paths["empty"].write_text("")
+    paths["header"].write_text("a,b,y\n")
+    paths["constant"].write_text("a,y\n1,5\n2,5\n3,5\n")
+    paths["binary"].write_bytes(b"\x89PNG\r\n\x1a\n\x00\xff\xfe" * 50)
+    paths["good"].write_text(
+        "a,b,y\n" + "".join(f"{i},{i % 3},{i * 2.5}\n" for i in range(30))
+    )
+    paths["parquet"].write_text("not parquet")
+    return paths
+
+
+@pytest.mark.parametrize(
+    ("args", "match"),
+    [
+        (["fit", "missing.csv", "--target", "y"], "No such file: 'missing.csv'"),
+        (["fit", "irs"], r"No such file or dataset: 'irs'. Did you mean 'iris'\?"),
+        (["fit", "{empty}", "--target", "y"], r"is empty \(0 bytes\)"),
+        (["fit", "{header}", "--target", "y"], "has a header but no rows"),
+        (
+            ["fit", "{constant}", "--target", "y"],
+            r"single value \(5\): there is nothing",
+        ),
+        (["fit", "{binary}", "--target", "y"], "is not UTF-8 text"),
+        (["fit", "{parquet}", "--target", "y"], "Cannot read .* as Parquet"),
+        (
+            ["fit", "{good}", "--target", "z"],
+            "has no column 'z'. Its columns: 'a', 'b', 'y'",
+        ),
+        (["fit", "{good}", "--target", "Y"], "Did you mean 'y'"),
+        (
+            ["fit", "{good}"],
+            r"Give the column to predict with --target \(columns: a, b, y\)",
+        ),
+        (
+            ["fit", "{good}", "--target", "y", "--set", "dropuot=0.1"],
+            r"--set dropuot: not a parameter .* Did you mean 'dropout'\?",
+        ),
+        (["fit", "{good}", "--target", "y", "--set", "dropout"], "write name=value"),
+        (
+            ["fit", "{good}", "--target", "y", "--set", "dropout=2.0"],
+            "invalid `dropout`",
+        ),
+        (
+            [
+                "fit",
+                "{good}",
+                "--target",
+                "a",
+                "--task",
+                "regression",
+                "--out",
+                "nowhere/m.joblib",
+            ],
+            "the folder 'nowhere' does not exist",
+        ),
+        (["fit", "iris", "--target", "species"], "has one target, 'target'"),
+        (["fit", "iris", "--cv", "60"], "fewer than the 60 cross-validation folds"),
+        (
+            ["predict", "{good}", "{good}", "--out", "{tmp}/p.csv"],
+            "not a readable model file",
+        ),
+        (
+            ["predict", "nothing.joblib", "{good}", "--out", "{tmp}/p.csv"],
+            "No such model file",
+        ),
+    ],
+)
+def test_user_mistakes_get_one_line(args, match, files, tmp_path, capsys):
+    names = {k: str(v) for k, v in files.items()} | {"tmp": str(tmp_path)}
+    args = [a.format(**names) for a in args]
+    if "--out" not in args:
+        args += ["--out", str(tmp_path / "m.joblib")]
+    line = (
+        _error(capsys, *args, "--quiet") if args[0] == "fit" else _error(capsys, *args)
+    )
+    assert re.search(match, line), line
+    assert not (tmp_path / "m.joblib").exists()
+
+
+def test_evaluate_needs_the_target_and_predict_the_features(
+    fitted_houses, tmp_path, capsys
+):
+    frame = pd.DataFrame({"area": [100.0], "rooms": [2.0], "town": ["north"]})
+    path = tmp_path / "x.csv"
+    frame.to_csv(path, index=False)
+    line = _error(capsys, "evaluate", fitted_houses[0], path)
+    assert "has no column 'price', the model's target" in line
+    line = _error(
+        capsys, "predict", fitted_houses[0], path, "--out", tmp_path / "p.csv"
+    )
+    assert "lacks 1 column(s) the model was trained on: 'garden'" in line
+    assert not (tmp_path / "p.csv").exists()
+
+
+def test_a_model_file_holding_something_else_is_refused(tmp_path, capsys):
+    path = tmp_path / "list.joblib"
+    joblib.dump([1, 2, 3], path)
+    line = _error(capsys, "report", path, "--out", tmp_path / "r.html")
+    assert "holds a list, not a model" in line
+
+
+def test_the_console_script_prints_no_traceback_and_no_tensorflow_noise(tmp_path):
+    script = shutil.which("skneural", path=os.path.dirname(sys.executable))
+    assert script is not None, "the console script is installed with the package"
+    done = subprocess.run(
+        [script, "fit", "iris", "--target", "nope", "--out", str(tmp_path / "m")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"},
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "skneural fit: error: The dataset 'iris' has one target, 'target'; leave out "
+        "--target or give --target target."
+    ]
+    listed = subprocess.run(
+        [script, "datasets"], capture_output=True, text=True, timeout=300
+    )
+    assert listed.returncode == 0 and "ames" in listed.stdout
+
+
+# --- the pieces ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("values", "task"),
+    [
+        ([1.5, 2.25, 3.0, 4.75], "regression"),
+        ([0, 1, 1, 0], "classification"),
+        (["a", "b", "a", "c"], "classification"),
+        ([True, False, True, True], "classification"),
+        (list(range(100)), "regression"),  # many whole numbers: a quantity
+        ([1, 2, 3, 1, 2, 3], "classification"),
+    ],
+)
+def test_infer_task(values, task):
+    assert infer_task(pd.Series(values, name="y")) == task
+
+
+def test_infer_task_refuses_what_cannot_be_learned():
+    with pytest.raises(DataError, match="single value"):
+        infer_task(pd.Series([3, 3, None], name="y"))
+    with pytest.raises(DataError, match="regression needs numbers"):
+        infer_task(pd.Series(["a", "b"], name="y"), "regression")
+    with pytest.raises(DataError, match="Did you mean 'regression'"):
+        infer_task(pd.Series([1, 2], name="y"), "regresion")
+
+
+def test_rows_without_target_are_left_out(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("a,y\n1,1.5\n2,\n3,2.5\n4,3.5\n")
+    data = load_data(str(path), "y")
+    assert len(data.y) == 3 and data.notes == [
+        "1 rows without a target value were left out"
+    ]
+
+
+def test_preprocessing_handles_mixed_columns():
+    X = pd.DataFrame(
+        {
+            "n": [1.0, np.nan, 3.0, 4.0],
+            "cat": pd.Categorical(["a", "b", None, "a"]),
+            "mixed": ["x", 1, None, True],
+            "flag": [True, False, True, False],
+        }
+    )
+    from skneural.tabular import Data, make_preprocessor
+
+    Xt = make_preprocessor(X).fit_transform(X)
+    assert np.isfinite(Xt).all()
+    # n (1) + cat a/b (2) + mixed x/1/True (3) + flag (2)
+    assert Xt.shape == (4, 8)
+    model = make_model(Data(X, pd.Series([0, 1, 0, 1]), "t", "y"), "classification")
+    assert model.named_steps["net"].early_stopping is True
+
+
+def test_atomic_write_leaves_the_old_file_on_failure(tmp_path):
+    path = tmp_path / "model.bin"
+    path.write_bytes(b"old")
+    with pytest.raises(RuntimeError, match="disk gone"), atomic_write(path) as handle:
+        handle.write(b"half of the new")
+        raise RuntimeError("disk gone")
+    assert path.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.bin"]
+    with atomic_write(path) as handle:
+        handle.write(b"new")
+    assert path.read_bytes() == b"new"

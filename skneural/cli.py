@@ -120,6 +120,9 @@ def _set_callbacks(model, callbacks) -> None:
 
     prefix, _ = find_network(model)
     model.set_params(**{f"{prefix}callbacks": callbacks})
+    fitted = _network(model)  # a target wrapper fits a copy: set it there too
+    if fitted is not None:
+        fitted.set_params(callbacks=callbacks)
 
 
 # --- arguments ------------------------------------------------------------------
@@ -661,22 +664,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_tune)
 
     p = sub.add_parser("predict", help="predict DATA with a saved model")
-    p.add_argument("model", metavar="MODEL")
-    p.add_argument("data", metavar="DATA")
-    p.add_argument("--out", required=True, help="CSV file to write (- for stdout)")
+    p.add_argument("model", metavar="MODEL", help="model file written by fit or tune")
+    p.add_argument("data", metavar="DATA", help="CSV or Parquet file, or dataset name")
+    p.add_argument(
+        "--out", required=True, metavar="CSV", help="CSV file to write (- for stdout)"
+    )
     p.add_argument(
         "--proba", action="store_true", help="add class probabilities (classifiers)"
     )
     p.set_defaults(run=cmd_predict)
 
     p = sub.add_parser("evaluate", help="score a saved model on DATA with its target")
-    p.add_argument("model", metavar="MODEL")
-    p.add_argument("data", metavar="DATA")
+    p.add_argument("model", metavar="MODEL", help="model file written by fit or tune")
+    p.add_argument(
+        "data", metavar="DATA", help="CSV or Parquet file (or dataset) with the target"
+    )
     p.set_defaults(run=cmd_evaluate)
 
     p = sub.add_parser("report", help="write the HTML report of a saved model")
-    p.add_argument("model", metavar="MODEL")
-    p.add_argument("--out", required=True, metavar="HTML")
+    p.add_argument("model", metavar="MODEL", help="model file written by fit or tune")
+    p.add_argument("--out", required=True, metavar="HTML", help="HTML file to write")
     p.set_defaults(run=cmd_report)
 
     p = sub.add_parser("datasets", help="list the named datasets")

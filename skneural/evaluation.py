@@ -27,6 +27,7 @@ __all__ = [
     "CrossValidation",
     "baselines",
     "cross_validate_models",
+    "format_score",
     "make_folds",
     "metrics_for",
     "network_of",
@@ -193,7 +194,7 @@ class CrossValidation:
         lines = []
         for row in self.table():
             cells = [row["model"]]
-            cells += [f"{row[m]:.4g} ± {row[f'{m}_std']:.2g}" for m in metrics]
+            cells += [format_score(row[m], row[f"{m}_std"]) for m in metrics]
             cells.append(f"{row['fit_seconds']:.2f}")
             lines.append(cells)
         widths = [
@@ -203,6 +204,17 @@ class CrossValidation:
         out = [fmt.format(*header), fmt.format(*("-" * w for w in widths))]
         out += [fmt.format(*cells) for cells in lines]
         return "\n".join(out)
+
+
+def format_score(mean: float, std: float) -> str:
+    """Format ``mean ± std`` for people.
+
+    Four significant digits, or whole numbers with thousands separators for
+    large values (prices, counts).
+    """
+    if abs(mean) >= 1e4:
+        return f"{mean:,.0f} ± {std:,.0f}"
+    return f"{mean:.4g} ± {std:.2g}"
 
 
 def cross_validate_models(

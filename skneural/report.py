@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from . import plotting
-from .evaluation import LOWER_IS_BETTER, MAIN_METRIC
+from .evaluation import LOWER_IS_BETTER, MAIN_METRIC, format_score
 from .persistence import ModelBundle, atomic_write
 
 __all__ = ["render_report", "write_report"]
@@ -155,7 +155,7 @@ def _scores_section(bundle: ModelBundle) -> str:
     rows = [
         [
             row["model"],
-            *(f"{row[m]:.4g} ± {row[m + '_std']:.2g}" for m in metrics),
+            *(format_score(row[m], row[m + "_std"]) for m in metrics),
             row["fit_seconds"],
         ]
         for row in table

@@ -176,25 +176,16 @@ def test_named_dataset_and_conv_model_on_pixel_tables(tmp_path):
     assert bundle.cv is None and bundle.history["loss"]
 
 
-def test_progress_bars_over_folds_and_epochs(tmp_path, capsys):
+def test_progress_bars_over_folds_and_epochs(houses, tmp_path, capsys):
     model = tmp_path / "m.joblib"
-    assert (
-        run(
-            "fit",
-            "iris",
-            "--cv",
-            2,
-            "--no-baselines",
-            "--out",
-            model,
-            "--set",
-            "epochs=3",
-        )
-        == 0
-    )
+    args = ["--cv", 2, "--no-baselines", "--out", model, "--set", "epochs=3"]
+    assert run("fit", houses, "--target", "price", *args) == 0
     err = capsys.readouterr().err
     assert "cross-validation" in err and "fold 2/2" in err
     assert "epoch" in err and "final fit on all the data" in err
+    # the bars' callback is gone from the saved model, fitted copies included
+    net = load_bundle(model).model.named_steps["net"]
+    assert net.regressor.callbacks is None and net.regressor_.callbacks is None
 
 
 def test_tune_continues_an_interrupted_study(tmp_path, capsys):

@@ -118,7 +118,11 @@ class TuneResult:
             }
             for t in done
         ]
-        table = pd.DataFrame(rows).to_string(index=False) if rows else "(none)"
+        frame = pd.DataFrame(rows)
+        short = [str(c).rsplit("__", 1)[-1] for c in frame.columns]
+        if len(set(short)) == len(short):  # net__regressor__dropout -> dropout
+            frame.columns = short
+        table = frame.to_string(index=False) if rows else "(none)"
         return (
             f"{len(trials)} trials: {header}. Best score {self.best_score_:.4g} "
             f"(trial {self.study_.best_trial.number}).\nBest trials:\n{table}"

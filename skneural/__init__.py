@@ -4,7 +4,14 @@
 # ImportError that names the extra to install.
 from . import backend as _backend  # noqa: F401
 from .classifier import ConvClassifier, NeuralClassifier
-from .exceptions import InvalidParameterError, NotFittedError, SkneuralError
+from .exceptions import (
+    DeviceMemoryError,
+    DivergenceError,
+    FitInterruptedWarning,
+    InvalidParameterError,
+    NotFittedError,
+    SkneuralError,
+)
 from .regressor import ConvRegressor, NeuralRegressor
 from .wrappers import KerasClassifier, KerasRegressor
 
@@ -13,6 +20,9 @@ __version__ = "0.1.0"
 __all__ = [
     "ConvClassifier",
     "ConvRegressor",
+    "DeviceMemoryError",
+    "DivergenceError",
+    "FitInterruptedWarning",
     "InvalidParameterError",
     "KerasClassifier",
     "KerasRegressor",

@@ -29,9 +29,19 @@ from . import devices
 from ._loop import fast_loop_applies, fit_epochs
 from ._pool import POOL, Network, structure_key
 from .backend import global_rng_preserved, keras, seeded
+from .exceptions import DeviceMemoryError, FitInterruptedWarning
 from .inference import predict_array
 from .meta import Meta
-from .training import copy_callbacks, make_optimizer, resolve_loss, resolve_metrics
+from .training import (
+    EpochGuard,
+    copy_callbacks,
+    is_out_of_memory,
+    make_optimizer,
+    resolve_loss,
+    resolve_metrics,
+    restore,
+    snapshot,
+)
 
 
 class BaseNeuralEstimator(BaseEstimator):
@@ -203,12 +213,19 @@ class BaseNeuralEstimator(BaseEstimator):
             return self._train_unguarded(
                 X, y, sample_weight, epochs=epochs, reset=reset, classes=classes
             )
-        except BaseException:
+        except BaseException as exc:
             network = self.__dict__.get("_network")
             self.__dict__.clear()
             self.__dict__.update(saved)
             if network is not None and network is not saved.get("_network"):
                 POOL.release(network)
+            if is_out_of_memory(exc) and not isinstance(exc, DeviceMemoryError):
+                raise DeviceMemoryError(
+                    f"{type(self).__name__}: the device ran out of memory while "
+                    f"building or training the network ({exc.__class__.__name__}). "
+                    "Use a smaller batch_size, fewer or smaller layers, or "
+                    "precision='mixed_float16'. The estimator is unchanged."
+                ) from exc
             raise
 
     def _train_unguarded(self, X, y, sample_weight, *, epochs, reset, classes):
@@ -289,13 +306,52 @@ class BaseNeuralEstimator(BaseEstimator):
             )
         n_epochs = p.epochs if epochs is None else epochs
         batch_size = n if p.batch_size == -1 else p.batch_size
+        # First, so that no other callback sees a diverged epoch.
+        guard = EpochGuard(type(self).__name__, p.learning_rate)
+        callbacks.insert(0, guard)
+        interrupted = False
         with network.placement.scope():
-            history = self._fit_network(
-                network, fit_kwargs, callbacks, p, rng, seed, n_epochs, batch_size
-            )
+            # Continued training changes the fitted network in place: keep
+            # what it was, to put back if this call fails.
+            before = None if reset else snapshot(network.model)
+            try:
+                history = self._fit_network(
+                    network, fit_kwargs, callbacks, p, rng, seed, n_epochs, batch_size
+                )
+            except KeyboardInterrupt:
+                if guard.epochs_done == 0:  # nothing learnt: as if never called
+                    if before is not None:
+                        restore(before)
+                    raise
+                interrupted = True
+                for callback in callbacks:  # as at a normal end (best weights)
+                    callback.on_train_end(logs=None)
+                history = guard
+            except BaseException as exc:
+                if before is not None:
+                    restore(before)
+                if is_out_of_memory(exc):
+                    raise DeviceMemoryError(
+                        f"{type(self).__name__}: the device ran out of memory "
+                        f"training with batch_size={batch_size} "
+                        f"({exc.__class__.__name__}). Use a smaller batch_size "
+                        f"(e.g. {max(1, batch_size // 4)}), fewer or smaller layers, "
+                        "or precision='mixed_float16'. The estimator is unchanged."
+                    ) from exc
+                raise
 
         # Success: publish the new state.
         logs = {k: [float(v) for v in vals] for k, vals in history.history.items()}
+        if interrupted:
+            restored = stopper is not None and stopper.best_weights is not None
+            warnings.warn(
+                f"{type(self).__name__}: training was interrupted after "
+                f"{guard.epochs_done} of {n_epochs} epochs. The estimator keeps the "
+                + ("best weights so far" if restored else "weights reached so far")
+                + "; call fit again to train from the start.",
+                FitInterruptedWarning,
+                stacklevel=4,
+            )
         if reset:
             if old is not None and self.__dict__.get("_lease") is not None:
                 self._end_lease()  # the old network was only lent: give it back

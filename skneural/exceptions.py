@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from sklearn.exceptions import NotFittedError
 
-__all__ = ["InvalidParameterError", "NotFittedError", "SkneuralError"]
+__all__ = [
+    "DeviceMemoryError",
+    "DivergenceError",
+    "FitInterruptedWarning",
+    "InvalidParameterError",
+    "NotFittedError",
+    "SkneuralError",
+]
 
 
 class SkneuralError(Exception):
@@ -22,3 +29,24 @@ class InvalidParameterError(SkneuralError, ValueError, TypeError):
     Raised by ``fit``; the message names the estimator, the parameter, what
     it accepts and what it received.
     """
+
+
+class DivergenceError(SkneuralError, ValueError):
+    """Training diverged: the loss became NaN or infinite.
+
+    Raised by ``fit``, ``partial_fit`` and ``warm_start`` fits at the end of
+    the epoch where it happened; the estimator is left as it was before the
+    call, so no network with NaN weights is ever kept as if fitted.
+    """
+
+
+class DeviceMemoryError(SkneuralError, MemoryError):
+    """The device (usually a GPU) ran out of memory.
+
+    The message names the batch size and suggests a smaller one; the
+    original error of the backend is chained as ``__cause__``.
+    """
+
+
+class FitInterruptedWarning(UserWarning):
+    """Training was interrupted (Ctrl-C) and kept the weights reached so far."""

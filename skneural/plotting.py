@@ -131,6 +131,7 @@ def plot_predictions(y_true, y_pred):
     matplotlib.figure.Figure
         Two panels, from scikit-learn's ``PredictionErrorDisplay``.
     """
+    from matplotlib.ticker import MaxNLocator
     from sklearn.metrics import PredictionErrorDisplay
 
     fig = _figure(11.0, 4.6)
@@ -146,6 +147,9 @@ def plot_predictions(y_true, y_pred):
         y_true, y_pred, kind="residual_vs_predicted", ax=right, **style
     )
     right.set_title("Residuals (actual - predicted)")
+    for ax in (left, right):  # round ticks, not the data's min and max
+        ax.xaxis.set_major_locator(MaxNLocator(6))
+        ax.yaxis.set_major_locator(MaxNLocator(6))
     return fig
 
 
@@ -235,9 +239,19 @@ def plot_tuning_history(trials: Sequence[Mapping[str, Any]], metric: str = "scor
     ax.set_title("Tuning history")
     ax.grid(alpha=0.3)
     if done or pruned:
-        ax.legend()
         values = [t["value"] for t in done + pruned]
         low, high = np.percentile(values, [5, 100])
         pad = 0.05 * (high - low or abs(high) or 1.0)
         ax.set_ylim(low - pad, high + pad)  # a few disastrous trials stay readable
+        below = [t for t in done + pruned if t["value"] < low - pad]
+        if below:  # still shown, as arrows on the bottom edge
+            ax.scatter(
+                [t["number"] for t in below],
+                [low - 0.4 * pad] * len(below),
+                color="#d62728",
+                marker="v",
+                s=30,
+                label="below the axis",
+            )
+        ax.legend()
     return fig

@@ -30,7 +30,8 @@ main{max-width:1100px;margin:0 auto;padding:24px 32px 64px}
 h1{font-size:1.7em;margin:.2em 0}h2{margin-top:1.8em;border-bottom:2px solid #dde2ea;
 padding-bottom:.2em}section{background:#fff;border:1px solid #e3e7ee;border-radius:8px;
 padding:4px 20px 16px;margin:18px 0}table{border-collapse:collapse;margin:10px 0;
-font-size:.92em}th,td{border-bottom:1px solid #e3e7ee;padding:5px 10px;text-align:left}
+font-size:.92em}th,td{border-bottom:1px solid #e3e7ee;padding:5px 10px;text-align:left;
+white-space:nowrap}.scroll{overflow-x:auto}
 th{background:#f0f3f7}td.num{text-align:right;font-variant-numeric:tabular-nums}
 tr.ours td{font-weight:600;background:#eef5fc}figure{margin:14px 0}
 figure img{max-width:100%;height:auto;border:1px solid #eef0f4}
@@ -48,6 +49,8 @@ def _num(value: Any, digits: int = 4) -> str:
     if isinstance(value, (int, np.integer)):
         return f"{int(value):,}"
     if isinstance(value, (float, np.floating)):
+        if np.isfinite(value) and abs(value) >= 1e4:
+            return f"{value:,.0f}"  # prices, counts: 180,796 rather than 1.808e+05
         return f"{value:.{digits}g}"
     return _esc(value)
 
@@ -79,7 +82,8 @@ def _table(header: list[str], rows: list[list[Any]], classes=None) -> str:
         )
         body.append(f"<tr{cls}>{cells}</tr>")
     return (
-        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        f"<div class='scroll'><table><thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table></div>"
     )
 
 
@@ -263,7 +267,7 @@ def _tuning_section(bundle: ModelBundle) -> str:
         parts.append(
             _table(
                 ["parameter", "importance"],
-                [[k, v] for k, v in t["importances"].items()],
+                [[k.rsplit("__", 1)[-1], v] for k, v in t["importances"].items()],
             )
         )
     return "<section>" + "".join(parts) + "</section>"
@@ -289,7 +293,10 @@ def _model_section(bundle: ModelBundle) -> str:
         parts.append(
             _table(
                 ["parameter", "value"],
-                [[k, repr(v)] for k, v in sorted(params.items())],
+                [
+                    [k, f"{v:.6g}" if isinstance(v, float) else repr(v)]
+                    for k, v in sorted(params.items())
+                ],
             )
         )
     steps = getattr(bundle.model, "steps", None)

@@ -12,6 +12,8 @@ import copy
 import inspect
 from typing import Any
 
+import numpy as np
+
 from ._params import did_you_mean, fail
 from .backend import keras
 
@@ -270,3 +272,76 @@ def copy_callbacks(owner: str, callbacks: Any) -> list:
             owner, "callbacks", "None or a list of keras.callbacks.Callback", callbacks
         )
     return [copy.deepcopy(cb) for cb in callbacks]
+
+
+class EpochGuard(keras.callbacks.Callback):
+    """Record each epoch's logs, and stop training when the loss diverges.
+
+    Runs first among a fit's callbacks. It only acts at the end of an epoch,
+    so the compiled epoch loop stays in use. When ``loss`` or ``val_loss`` is
+    NaN or infinite it raises :class:`~skneural.exceptions.DivergenceError`
+    at once: no later callback (early stopping, checkpoints, pruning) sees
+    the diverged network. On an interruption the recorded logs say how far
+    training got.
+
+    Parameters
+    ----------
+    owner : str
+        The estimator's class name, for the message.
+    learning_rate : float
+        The learning rate in use, for the message.
+    """
+
+    def __init__(self, owner: str, learning_rate: float):
+        super().__init__()
+        self.owner = owner
+        self.learning_rate = learning_rate
+        self.history: dict[str, list[float]] = {}
+
+    @property
+    def epochs_done(self) -> int:
+        """The number of epochs finished (and recorded)."""
+        return len(self.history.get("loss", []))
+
+    def on_epoch_end(self, epoch, logs=None):
+        """Record the epoch's logs; raise if the loss is not finite."""
+        from .exceptions import DivergenceError
+
+        logs = {k: float(v) for k, v in (logs or {}).items()}
+        for key in ("loss", "val_loss"):
+            value = logs.get(key)
+            if value is not None and not np.isfinite(value):
+                raise DivergenceError(
+                    f"{self.owner}: training diverged at epoch {epoch + 1}: {key} "
+                    f"became {value}. Lower the learning_rate (now "
+                    f"{self.learning_rate:g}), scale the inputs (e.g. StandardScaler) "
+                    "and, for regression, the target (TransformedTargetRegressor), "
+                    "or add batch_normalization. The estimator is unchanged."
+                )
+        for key, value in logs.items():
+            self.history.setdefault(key, []).append(value)
+
+
+def snapshot(model) -> list:
+    """Copies of every variable of ``model`` and its optimizer."""
+    variables = list(model.variables)
+    if getattr(model, "optimizer", None) is not None:
+        variables += list(model.optimizer.variables)
+    return [(v, keras.ops.convert_to_numpy(v).copy()) for v in variables]
+
+
+def restore(saved: list) -> None:
+    """Put back the values :func:`snapshot` copied."""
+    for variable, value in saved:
+        variable.assign(value)
+
+
+def is_out_of_memory(exc: BaseException) -> bool:
+    """Whether ``exc`` is a backend's out-of-memory error (TF, JAX, PyTorch)."""
+    if isinstance(exc, MemoryError):
+        return True
+    names = {c.__name__ for c in type(exc).__mro__}
+    if names & {"ResourceExhaustedError", "OutOfMemoryError"}:
+        return True
+    text = str(exc)
+    return "RESOURCE_EXHAUSTED" in text or "CUDA out of memory" in text

@@ -18,6 +18,7 @@ from sklearn.utils import _safe_indexing
 
 from .. import _params as P
 from ..backend import keras
+from ..exceptions import DivergenceError
 from ._space import as_search_space, find_network
 
 PRUNERS = ("median", "hyperband", "successive_halving", "none")
@@ -409,6 +410,7 @@ def tune(
             timeout=timeout,
             n_jobs=n_jobs,
             show_progress_bar=show_progress_bar,
+            catch=(DivergenceError,),  # a diverged trial fails; the study goes on
         )
     complete = study.get_trials(states=(optuna.trial.TrialState.COMPLETE,))
     if not complete:

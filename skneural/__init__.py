@@ -9,10 +9,12 @@ from .exceptions import (
     DivergenceError,
     FitInterruptedWarning,
     InvalidParameterError,
+    ModelFileError,
     NotFittedError,
     SkneuralError,
 )
 from .regressor import ConvRegressor, NeuralRegressor
+from .saving import load, save
 from .wrappers import KerasClassifier, KerasRegressor
 
 __version__ = "0.1.0"
@@ -26,9 +28,12 @@ __all__ = [
     "InvalidParameterError",
     "KerasClassifier",
     "KerasRegressor",
+    "ModelFileError",
     "NeuralClassifier",
     "NeuralRegressor",
     "NotFittedError",
     "SkneuralError",
     "__version__",
+    "load",
+    "save",
 ]

@@ -143,7 +143,7 @@ class ConvArchitectureMixin(DenseArchitectureMixin):
         if shape is not None and len(shape) >= 3:
             if not reset:
                 self._check_layout(shape)
-            X = np.reshape(np.asarray(X), (shape[0], -1))
+            X = np.reshape(np.asarray(X), (shape[0], math.prod(shape[1:])))
         elif shape is not None and len(shape) < 2:
             raise ValueError(
                 f"{owner} accepts {ACCEPTED_SHAPES}. Received X of shape {shape}. "
@@ -176,6 +176,8 @@ class ConvArchitectureMixin(DenseArchitectureMixin):
         """
         fitted = self.input_shape_
         sample = tuple(int(d) for d in shape[1:])
+        if sample == fitted:  # exactly what the network takes
+            return
         try:
             layout = input_layout(
                 type(self).__name__, sample, self.conv_dims, self.image_shape

@@ -9,6 +9,8 @@ compiled networks and leaving the estimator unchanged on failure, is here.
 
 from __future__ import annotations
 
+import datetime
+import numbers
 import warnings
 import weakref
 from dataclasses import replace
@@ -91,6 +93,22 @@ class BaseNeuralEstimator(BaseEstimator):
         resume = self.warm_start and self._fitted()
         return self._train(X, y, sample_weight, epochs=None, reset=not resume)
 
+    def save(self, path) -> None:
+        """Save the estimator to ``path`` in a format that runs no code on load.
+
+        The network goes in Keras's ``.keras`` format, everything else as
+        plain data (no pickle); the file is written atomically. Load it with
+        :func:`skneural.load`. See :func:`skneural.save` for pipelines.
+
+        Parameters
+        ----------
+        path : path-like
+            The file to write; by convention its name ends in ``.skn``.
+        """
+        from .saving import save
+
+        save(self, path)
+
     def _partial_fit(self, X, y, sample_weight=None, classes=None):
         return self._train(
             X,
@@ -123,7 +141,9 @@ class BaseNeuralEstimator(BaseEstimator):
         X = self.feature_encoder_.transform(self._validate_X(X, reset=False))
         network = self._network
         with network.placement.scope():
-            return predict_array(network, X)
+            outputs = predict_array(network, X)
+        _check_finite_outputs(outputs, X, type(self).__name__)
+        return outputs
 
     # -------------------------------------------------------------- sklearn
     def __sklearn_tags__(self):
@@ -153,12 +173,16 @@ class BaseNeuralEstimator(BaseEstimator):
         kwargs = {"dtype": np.float32, "reset": reset, **self._X_check}
         if isinstance(y, str) and y == "no_validation":
             return validate_data(self, X, **kwargs)
+        self._check_target(y)
         return validate_data(
             self, X, y, ensure_min_samples=min_samples, **kwargs, **self._y_check
         )
 
     _y_check: dict = {"multi_output": True}
     _X_check: dict = {}
+
+    def _check_target(self, y) -> None:
+        """Refuse targets of a kind the estimator cannot learn (before validation)."""
 
     def _training_params(self) -> SimpleNamespace:
         """Check the training hyperparameters shared by every estimator."""
@@ -307,7 +331,7 @@ class BaseNeuralEstimator(BaseEstimator):
         n_epochs = p.epochs if epochs is None else epochs
         batch_size = n if p.batch_size == -1 else p.batch_size
         # First, so that no other callback sees a diverged epoch.
-        guard = EpochGuard(type(self).__name__, p.learning_rate)
+        guard = EpochGuard(type(self).__name__, getattr(p, "learning_rate", None))
         callbacks.insert(0, guard)
         interrupted = False
         with network.placement.scope():
@@ -587,7 +611,17 @@ def _check_verbose(name: str, verbose: Any) -> int:
 def _check_sample_weight(sample_weight, n: int) -> np.ndarray | None:
     if sample_weight is None:
         return None
-    sw = np.asarray(sample_weight, dtype=np.float64)
+    try:
+        sw = np.asarray(sample_weight, dtype=np.float64)
+    except (TypeError, ValueError):
+        try:
+            shown = np.ravel(np.asarray(sample_weight, dtype=object))[:3].tolist()
+        except ValueError:  # ragged
+            shown = repr(sample_weight)[:60]
+        raise ValueError(
+            "sample_weight must hold numbers, one weight per sample, but it "
+            f"contains values such as {shown}."
+        ) from None
     if sw.ndim == 0:
         sw = np.full(n, float(sw))
     if sw.shape != (n,):
@@ -599,6 +633,12 @@ def _check_sample_weight(sample_weight, n: int) -> np.ndarray | None:
         raise ValueError("sample_weight contains NaN or infinity: pass finite weights.")
     if np.any(sw < 0):
         raise ValueError("sample_weight has negative values: weights must be >= 0.")
+    top = sw.max(initial=0.0)
+    total = sw.sum()
+    if top > 0 and not (np.isfinite(total) and np.isfinite(n / total)):
+        # Weights at the edge of float64 (their sum overflows, or its inverse
+        # does): only their ratios matter, so bring them to at most 1.
+        return sw / top
     return sw.copy()
 
 
@@ -626,8 +666,14 @@ def _check_numeric_features(X, name: str) -> None:
         return  # sparse matrices and other containers: validate_data decides
     try:
         arr = np.asarray(X)
-    except ValueError:
-        return  # ragged: validate_data explains
+    except ValueError as exc:
+        if "inhomogeneous" not in str(exc):
+            return  # validate_data explains
+        raise ValueError(
+            f"{name} needs X with the same number of values in every sample, but "
+            "X is ragged: its rows (or nested lists) have different lengths. Pad "
+            "or truncate them to one length, or pass a 2-D array."
+        ) from None
     if arr.dtype.kind in ("U", "S") or (
         arr.dtype == object and any(isinstance(v, (str, bytes)) for v in arr.ravel())
     ):
@@ -638,3 +684,92 @@ def _check_numeric_features(X, name: str) -> None:
             "first, for example with OneHotEncoder or OrdinalEncoder in a Pipeline, "
             "or convert numbers stored as text with X.astype(float)."
         )
+    refuse_non_numeric(arr, "X", f"{name} needs numeric features, but ")
+
+
+def refuse_non_numeric(arr: np.ndarray, what: str, prefix: str) -> None:
+    """Raise for datetimes, pd.NA or other non-numbers in ``arr``.
+
+    Strings are left to the callers, whose messages differ for features and
+    targets. Datetimes and missing values raise ValueError; other objects
+    raise TypeError, as NumPy's conversion (and scikit-learn) would, with
+    NumPy's reason kept in the message. Every message ends with what to do.
+    """
+    kind = arr.dtype.kind
+    if kind == "M":
+        raise ValueError(
+            f"{prefix}{what} holds datetimes, dtype {arr.dtype}. Convert them to "
+            "numbers first, for example days since a reference date with "
+            "(values - start) / np.timedelta64(1, 'D'), or calendar features such "
+            "as year, month and day."
+        )
+    if kind == "m":
+        raise ValueError(
+            f"{prefix}{what} holds time differences, dtype {arr.dtype}. Convert "
+            "them to numbers first, for example days with "
+            "values / np.timedelta64(1, 'D')."
+        )
+    if kind != "O":
+        return
+    missing = dates = False
+    others: dict[str, Any] = {}
+    for v in arr.ravel():
+        if v is None or isinstance(v, (numbers.Number, str, bytes)):
+            continue
+        if v is pd.NA or v is pd.NaT:
+            missing = True
+        elif isinstance(
+            v, (datetime.date, datetime.timedelta, np.datetime64, np.timedelta64)
+        ):
+            dates = True
+        else:
+            others.setdefault(type(v).__name__, v)
+    if missing:
+        raise ValueError(
+            f"{prefix}{what} contains missing values (pd.NA or pd.NaT). Fill them "
+            "first, for example with SimpleImputer in a Pipeline, or drop those "
+            "samples."
+        )
+    if dates:
+        raise ValueError(
+            f"{prefix}{what} contains datetime objects. Convert them to numbers "
+            "first, for example days since a reference date, or calendar features "
+            "such as year, month and day."
+        )
+    if others:
+        try:
+            float(next(iter(others.values())))
+            reason = ""
+        except (TypeError, ValueError) as exc:
+            reason = f" ({exc})"
+        raise TypeError(
+            f"{prefix}{what} contains values of type {', '.join(sorted(others))}"
+            f"{reason}. Pass numbers only: a NumPy array or a DataFrame of numeric "
+            "columns."
+        )
+
+
+def _check_finite_outputs(outputs, X, name: str) -> None:
+    """Refuse to turn NaN or infinite network outputs into predictions."""
+    leaves = [np.asarray(a) for a in keras.tree.flatten(outputs)]
+    if not leaves:
+        return
+    bad = np.zeros(len(leaves[0]), dtype=bool)
+    for a in leaves:
+        if a.dtype.kind in "fc" and len(a) == len(bad):
+            bad |= ~np.isfinite(a.reshape(len(a), -1)).all(axis=1)
+    if not bad.any():
+        return
+    inputs = [np.asarray(a) for a in keras.tree.flatten(X)]
+    largest = max(
+        (float(np.max(np.abs(a))) for a in inputs if a.size and a.dtype.kind in "fiu"),
+        default=float("nan"),
+    )
+    raise ValueError(
+        f"{name}: the network's outputs are NaN or infinite for {int(bad.sum())} "
+        f"of {len(bad)} samples (the first is sample {int(np.argmax(bad))}), so "
+        "there is no prediction to return. This comes from inputs far outside the "
+        f"range of the training data: the largest |value| in X is {largest:.3g}. "
+        "Scale X the way the training data was scaled (e.g. the same fitted "
+        "StandardScaler, in a Pipeline), or clip extreme values."
+    )

@@ -45,7 +45,15 @@ class BaseNeuralClassifier(ClassifierMixin, BaseNeuralEstimator):
                 "None, 'balanced' or a dict mapping each label to its weight",
                 cw,
             )
-        return compute_sample_weight(cw, y)
+        weights = compute_sample_weight(cw, y)
+        if not np.all(np.isfinite(weights)) or np.any(weights < 0):
+            P.fail(
+                type(self).__name__,
+                "class_weight",
+                "finite weights >= 0, one per class",
+                cw,
+            )
+        return weights
 
     def _stratify_labels(self, y_enc, encoder):
         if encoder.mode_ == "multilabel":

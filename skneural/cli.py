@@ -608,7 +608,13 @@ def _training_arguments(p: argparse.ArgumentParser) -> None:
         help="a network parameter, e.g. --set hidden_layer_sizes=64,32 "
         "--set dropout=0.2 (repeatable)",
     )
-    p.add_argument("--out", required=True, metavar="MODEL", help="model file to write")
+    p.add_argument(
+        "--out",
+        required=True,
+        metavar="MODEL",
+        help="model file to write (safe format: no code runs when it loads; "
+        "e.g. model.skn)",
+    )
     p.add_argument("--report", metavar="HTML", help="also write the HTML report")
     p.add_argument(
         "--cv", type=_positive_int, default=5, help="cross-validation folds (default 5)"

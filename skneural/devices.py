@@ -2,22 +2,19 @@
 
 Estimators take three parameters resolved here:
 
-``device``
-    ``"auto"`` (a GPU when one is visible, else the CPU), ``"cpu"``, ``"gpu"``
-    (the first GPU; an error when there is none) or ``"gpu:N"`` / ``"cpu:N"``.
-    In a worker process of a parallel search (joblib's ``n_jobs``, Dask)
-    ``"auto"`` picks GPU ``pid % n_gpus``, so the workers spread over the
-    visible GPUs instead of all landing on the first.
-``distribute``
-    ``None`` (one device), ``"mirrored"`` (synchronous data parallelism over
-    every visible GPU, or every logical CPU device when there is no GPU:
-    ``tf.distribute.MirroredStrategy`` on TensorFlow,
-    ``keras.distribution.DataParallel`` on JAX) or ``"auto"`` (mirrored when
-    more than one GPU is visible).
-``precision``
-    ``"float32"``, ``"mixed_float16"`` or ``"mixed_bfloat16"``: the Keras dtype
-    policy of the network's layers (the output layer stays float32; on
-    ``mixed_float16`` Keras scales the loss).
+- ``device``: ``"auto"`` (a GPU when one is visible, else the CPU),
+  ``"cpu"``, ``"gpu"`` (the first GPU; an error when there is none) or
+  ``"gpu:N"`` / ``"cpu:N"``. In a worker process of a parallel search
+  (joblib's ``n_jobs``, Dask) ``"auto"`` picks GPU ``pid % n_gpus``, so the
+  workers spread over the visible GPUs instead of all landing on the first.
+- ``distribute``: ``None`` (one device), ``"mirrored"`` (synchronous data
+  parallelism over every visible GPU, or every logical CPU device when there
+  is no GPU: ``tf.distribute.MirroredStrategy`` on TensorFlow,
+  ``keras.distribution.DataParallel`` on JAX) or ``"auto"`` (mirrored when
+  more than one GPU is visible).
+- ``precision``: ``"float32"``, ``"mixed_float16"`` or ``"mixed_bfloat16"``:
+  the Keras dtype policy of the network's layers (the output layer stays
+  float32; on ``mixed_float16`` Keras scales the loss).
 
 GPU memory: TensorFlow and JAX normally reserve most of a GPU's memory in the
 first process that touches it, so a second estimator process on the same GPU

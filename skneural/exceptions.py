@@ -14,6 +14,7 @@ __all__ = [
     "DivergenceError",
     "FitInterruptedWarning",
     "InvalidParameterError",
+    "ModelFileError",
     "NotFittedError",
     "SkneuralError",
 ]
@@ -50,3 +51,11 @@ class DeviceMemoryError(SkneuralError, MemoryError):
 
 class FitInterruptedWarning(UserWarning):
     """Training was interrupted (Ctrl-C) and kept the weights reached so far."""
+
+
+class ModelFileError(SkneuralError, ValueError):
+    """A model file is missing, damaged, not a skneural model file, or unsafe.
+
+    Raised by :func:`skneural.load`; the message says which, and for a file
+    that refers to code, what to trust if you trust its source.
+    """

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import contextlib
 import os
-import pickle
 import tempfile
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any
+
+from .exceptions import ModelFileError
 
 __all__ = [
     "ModelBundle",
@@ -27,10 +27,6 @@ __all__ = [
     "load_bundle",
     "save_bundle",
 ]
-
-
-class ModelFileError(ValueError):
-    """A model file is missing, damaged or not a skneural model file."""
 
 
 @contextlib.contextmanager
@@ -133,49 +129,32 @@ class ModelBundle:
 
 
 def save_bundle(bundle: ModelBundle, path: str | os.PathLike) -> None:
-    """Write ``bundle`` to ``path`` atomically (joblib, compressed)."""
-    import joblib
+    """Write ``bundle`` to ``path`` atomically, in skneural's safe format.
 
-    with atomic_write(path) as handle:
-        joblib.dump(bundle, handle, compress=3)
+    See :func:`skneural.save`: no pickle; the networks as ``.keras`` files.
+    """
+    from .saving import save
+
+    save(bundle, path)
 
 
 def load_bundle(path: str | os.PathLike) -> ModelBundle:
-    """Read a model file written by :func:`save_bundle` (or a joblib estimator).
+    """Read a model file written by :func:`save_bundle` (or ``est.save``).
 
-    A plain fitted estimator saved with ``joblib.dump`` is accepted too and
-    wrapped in a bundle that knows only the model.
+    A fitted estimator or pipeline saved with :func:`skneural.save` is
+    accepted too and wrapped in a bundle that knows only the model. Nothing
+    in the file runs as code: pickles are refused.
 
     Raises
     ------
     ModelFileError
-        The file is missing, damaged, or holds something else.
+        The file is missing, damaged, unsafe, or holds something else.
     """
-    import joblib
     from sklearn.base import BaseEstimator, is_classifier, is_regressor
 
-    path = Path(path)
-    if not path.is_file():
-        raise ModelFileError(f"No such model file: {str(path)!r}.")
-    try:
-        obj = joblib.load(path)
-    except (
-        EOFError,
-        pickle.UnpicklingError,
-        zipfile.BadZipFile,
-        ValueError,
-        OSError,
-        AttributeError,
-        ImportError,
-        IndexError,
-        KeyError,
-        TypeError,
-    ) as exc:
-        raise ModelFileError(
-            f"{str(path)!r} is not a readable model file ({type(exc).__name__}: "
-            f"{str(exc)[:200]}). Was it written by `skneural fit` or `skneural "
-            "tune`, and copied whole?"
-        ) from None
+    from .saving import load
+
+    obj = load(path)
     if isinstance(obj, ModelBundle):
         return obj
     if isinstance(obj, BaseEstimator) and (is_classifier(obj) or is_regressor(obj)):

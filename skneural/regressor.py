@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 from sklearn.base import RegressorMixin
 
 from ._conv import CONV_DEFAULTS, ConvArchitectureMixin
 from ._dense import DenseArchitectureMixin
 from ._docs import fill
-from .base import BaseNeuralEstimator
+from .base import BaseNeuralEstimator, refuse_non_numeric
 from .targets import RegressionTargetEncoder
 from .training import REGRESSION_LOSSES
 
@@ -26,6 +27,23 @@ class BaseNeuralRegressor(RegressorMixin, BaseNeuralEstimator):
 
     def _default_loss(self, encoder) -> str:
         return "mse"
+
+    def _check_target(self, y) -> None:
+        name = type(self).__name__
+        try:
+            arr = np.asarray(y)
+        except ValueError:
+            return  # ragged: validate_data explains
+        if arr.dtype.kind in ("U", "S") or (
+            arr.dtype == object
+            and any(isinstance(v, (str, bytes)) for v in arr.ravel())
+        ):
+            raise ValueError(
+                f"{name} needs a numeric target, but y contains strings. For class "
+                "labels use a classifier; convert numbers stored as text with "
+                "y.astype(float)."
+            )
+        refuse_non_numeric(arr, "y", f"{name} needs a numeric target, but ")
 
     def partial_fit(self, X, y, sample_weight=None):
         """Train for exactly one epoch, starting a network on the first call.

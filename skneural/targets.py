@@ -8,7 +8,10 @@ estimators copy its metadata (``classes_``, ``n_outputs_``) onto themselves.
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
+import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted, column_or_1d
@@ -79,8 +82,31 @@ class RegressionTargetEncoder(TransformerMixin, BaseEstimator):
     def transform(self, y):
         """Return ``y`` as float32 of shape (n_samples, n_outputs)."""
         check_is_fitted(self)
-        y = np.asarray(y, dtype=np.float32)
-        return y.reshape(len(y), -1)
+        y = np.asarray(y, dtype=np.float64)
+        width = 1 if y.ndim == 1 else int(np.prod(y.shape[1:]))
+        if width != self.n_outputs_:
+            raise ValueError(
+                f"y has {width} target column(s), but the network was fitted with "
+                f"{self.n_outputs_} output(s). Continued training (partial_fit, "
+                "warm_start) needs targets of the same width; call fit with "
+                "warm_start=False to start over."
+            )
+        if not np.all(np.isfinite(y)):
+            found = "NaN" if np.isnan(y).any() else "infinity"
+            raise ValueError(
+                f"Input y contains {found} (a missing target, e.g. None, is NaN). "
+                "Drop those samples or fill the target in."
+            )
+        largest = float(np.max(np.abs(y), initial=0.0))
+        if largest > float(np.finfo(np.float32).max):
+            raise ValueError(
+                f"y contains values too large for the network, which computes in "
+                f"float32 (largest |y| is {largest:.3g}; float32 holds up to "
+                f"{float(np.finfo(np.float32).max):.3g}). Scale the target, for "
+                "example with TransformedTargetRegressor(regressor=..., "
+                "transformer=StandardScaler())."
+            )
+        return y.astype(np.float32).reshape(len(y), -1)
 
     def inverse_transform(self, y):
         """Return network outputs in the shape of the fitted target."""
@@ -134,6 +160,9 @@ class ClassificationTargetEncoder(TransformerMixin, BaseEstimator):
         -------
         self : ClassificationTargetEncoder
         """
+        _check_label_values(y, "y")
+        if self.classes is not None:
+            _check_label_values(self.classes, "classes")
         target_type = type_of_target(y, input_name="y")
         if target_type == "multilabel-indicator":
             y = np.asarray(y)
@@ -187,14 +216,35 @@ class ClassificationTargetEncoder(TransformerMixin, BaseEstimator):
     def label_indices(self, y) -> np.ndarray:
         """Return the index of each label of a 1-D ``y`` in ``classes_``."""
         y = column_or_1d(y)
+        _check_label_values(y, "y")
         _check_labels_known(y, self.classes_)
         return np.searchsorted(self.classes_, y)
 
     def transform(self, y):
         """Encode labels as the network's training target."""
         check_is_fitted(self)
+        shape = np.shape(y)
         if self.mode_ == "multilabel":
-            return np.asarray(y, dtype=np.float32)
+            y = np.asarray(y)
+            if y.ndim != 2 or y.shape[1] != self.n_outputs_:
+                raise ValueError(
+                    f"y has shape {shape}, but the estimator was fitted on a "
+                    f"multilabel indicator matrix of {self.n_outputs_} columns. "
+                    "Continued training (partial_fit, warm_start) needs the same "
+                    "labels; call fit with warm_start=False to start over."
+                )
+            if not np.isin(y, (0, 1)).all():
+                raise ValueError(
+                    "y must be a 0/1 indicator matrix like the one the estimator "
+                    "was fitted on, but it holds other values."
+                )
+            return y.astype(np.float32)
+        if len(shape) == 2 and shape[1] != 1:
+            raise ValueError(
+                f"y has shape {shape}, but the estimator was fitted on single-label "
+                f"targets (one of the classes {self.classes_.tolist()} per sample). "
+                "Pass a 1-D y, or call fit with warm_start=False to start over."
+            )
         idx = self.label_indices(y)
         if self.mode_ == "binary":
             return idx.astype(np.float32).reshape(-1, 1)
@@ -231,6 +281,44 @@ class ClassificationTargetEncoder(TransformerMixin, BaseEstimator):
         if self.mode_ == "multilabel":
             return (proba > 0.5).astype(int)
         return self.classes_[np.argmax(proba, axis=1)]
+
+
+def _check_label_values(labels, what: str) -> None:
+    """Refuse missing labels and labels of types that cannot be sorted together.
+
+    Both make ``np.unique`` fail or give a class that is not a label, so they
+    are caught here with a message that says what to do.
+    """
+    try:
+        arr = np.asarray(labels)
+    except ValueError:
+        return  # ragged: validation explains
+    if arr.dtype.kind == "f" and np.isnan(arr).any():
+        raise ValueError(
+            f"{what} contains NaN: a class label cannot be missing. Drop those "
+            "samples or give them a label of their own, e.g. -1."
+        )
+    if arr.dtype != object:
+        return
+    kinds = set()
+    for v in arr.ravel():
+        if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v):
+            raise ValueError(
+                f"{what} contains missing labels (None or NaN). Drop those samples "
+                "or give them a label of their own, e.g. 'missing'."
+            )
+        if isinstance(v, (str, bytes)):
+            kinds.add("str")
+        elif isinstance(v, numbers.Number):
+            kinds.add("number")
+        else:
+            kinds.add(type(v).__name__)
+    if len(kinds) > 1:
+        raise ValueError(
+            f"{what} mixes labels of types {', '.join(sorted(kinds))}, which cannot "
+            "be ordered into classes. Convert them to one type, e.g. with "
+            "y.astype(str)."
+        )
 
 
 def _check_labels_known(y: np.ndarray, classes: np.ndarray) -> None:

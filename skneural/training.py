@@ -288,11 +288,12 @@ class EpochGuard(keras.callbacks.Callback):
     ----------
     owner : str
         The estimator's class name, for the message.
-    learning_rate : float
-        The learning rate in use, for the message.
+    learning_rate : float or None
+        The learning rate in use, for the message (None: not a parameter of
+        the estimator, as with a compiled model of your own).
     """
 
-    def __init__(self, owner: str, learning_rate: float):
+    def __init__(self, owner: str, learning_rate: float | None):
         super().__init__()
         self.owner = owner
         self.learning_rate = learning_rate
@@ -311,12 +312,17 @@ class EpochGuard(keras.callbacks.Callback):
         for key in ("loss", "val_loss"):
             value = logs.get(key)
             if value is not None and not np.isfinite(value):
+                rate = (
+                    "the learning rate"
+                    if self.learning_rate is None
+                    else f"the learning_rate (now {self.learning_rate:g})"
+                )
                 raise DivergenceError(
                     f"{self.owner}: training diverged at epoch {epoch + 1}: {key} "
-                    f"became {value}. Lower the learning_rate (now "
-                    f"{self.learning_rate:g}), scale the inputs (e.g. StandardScaler) "
-                    "and, for regression, the target (TransformedTargetRegressor), "
-                    "or add batch_normalization. The estimator is unchanged."
+                    f"became {value}. Lower {rate}, scale the inputs (e.g. "
+                    "StandardScaler) and, for regression, the target "
+                    "(TransformedTargetRegressor), or add batch_normalization. "
+                    "The estimator is unchanged."
                 )
         for key, value in logs.items():
             self.history.setdefault(key, []).append(value)

@@ -57,6 +57,34 @@ class KerasWrapperMixin:
 
     _X_check = {"allow_nd": True}
 
+    def _validate_X(self, X, *, reset: bool, y="no_validation", min_samples: int = 1):
+        """Validate as every estimator does, and check the shape of each sample.
+
+        ``validate_data`` counts features along the second axis only; samples
+        of more than one axis (images, sequences) must keep their whole shape.
+        """
+        out = super()._validate_X(X, reset=reset, y=y, min_samples=min_samples)
+        shape = tuple(
+            int(d) for d in (out[0] if isinstance(out, tuple) else out).shape[1:]
+        )
+        name = type(self).__name__
+        if 0 in shape:
+            raise ValueError(
+                f"{name}: X has samples of shape {shape}, which hold no values. "
+                "Every sample needs at least one value along each axis."
+            )
+        if reset:
+            self._sample_shape = shape
+        else:
+            fitted = self.__dict__.get("_sample_shape")
+            if fitted is not None and shape != fitted:
+                raise ValueError(
+                    f"{name} was fitted on samples of shape {fitted}, but X has "
+                    f"samples of shape {shape}. Pass X of shape "
+                    f"(n, {', '.join(map(str, fitted))})."
+                )
+        return out
+
     def __init__(
         self,
         model: Any = None,
@@ -417,6 +445,7 @@ class KerasWrapperMixin:
             compile_kwargs = self._compile_kwargs()
         with seeded(seed), global_rng_preserved(), p.placement.dtype_policy():
             fresh = self._build_fresh(meta_info, compile_kwargs)
+        _check_output_shape(type(self).__name__, fresh, encoder, meta)
         for key, value in meta_info.items():
             settable = not isinstance(getattr(type(self), key, None), property)
             if key.endswith("_") and settable and "encoder" not in key:
@@ -487,6 +516,51 @@ class KerasWrapperMixin:
             return super().fit(X, y, sample_weight=sample_weight)
         finally:
             self.__dict__.pop("_call_fit_kwargs", None)
+
+
+def _check_output_shape(owner: str, model, encoder, meta) -> None:
+    """Refuse a model whose output cannot match the encoded target.
+
+    Keras would otherwise broadcast a mismatched target against the output
+    (training something else than asked, and predicting the wrong number of
+    values) or fail deep inside the loss. Only the built-in target encoders
+    are checked: a custom one defines its own targets.
+    """
+    if type(encoder) not in (RegressionTargetEncoder, ClassificationTargetEncoder):
+        return
+    try:
+        outputs = model.outputs
+    except (AttributeError, ValueError):
+        return  # a subclassed model not built yet: nothing to read
+    if not outputs or len(outputs) != 1:
+        return
+    shape = tuple(outputs[0].shape[1:])
+    units = encoder.output_units
+    if isinstance(encoder, ClassificationTargetEncoder):
+        if encoder.mode_ == "binary":
+            allowed = {(1,), (2,)}
+            wanted = "1 (sigmoid) or 2 (softmax) units"
+        else:
+            allowed = {(units,)}
+            wanted = f"{units} units, one per " + (
+                "label" if encoder.mode_ == "multilabel" else "class"
+            )
+    else:
+        allowed = {(units,)} | ({()} if units == 1 else set())
+        wanted = f"{units} unit(s), one per target column"
+    if shape in allowed or (len(shape) == 1 and shape[0] is None):
+        return
+    hint = ""
+    if len(shape) > 1 and len(meta.input_shape) > 1:
+        hint = (
+            f" X has samples of shape {meta.input_shape}: Dense layers keep the "
+            "leading axes, so flatten first (keras.layers.Flatten()) or pass 2-D X."
+        )
+    raise ValueError(
+        f"{owner}: the model returns outputs of shape (n, "
+        f"{', '.join(map(str, shape))}) but the target ({meta.target_type}) needs "
+        f"an output layer of {wanted}, giving outputs of shape (n, {units}).{hint}"
+    )
 
 
 def _layout(model) -> tuple:

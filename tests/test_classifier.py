@@ -145,3 +145,53 @@ def test_dataframe_input_keeps_feature_names(iris):
     clf = small_classifier(epochs=1).fit(df, y)
     np.testing.assert_array_equal(clf.feature_names_in_, ["a", "b", "c", "d"])
     assert clf.predict(df.iloc[:3]).shape == (3,)
+
+
+@pytest.mark.parametrize(
+    "labels, match",
+    [
+        (np.array(["a", None] * 6, dtype=object), "missing labels"),
+        (np.array(["a", 1] * 6, dtype=object), "mixes labels of types number, str"),
+        (np.array([1, "a"] * 6, dtype=object), "mixes labels of types number, str"),
+    ],
+    ids=["none-with-str", "str-first", "int-first"],
+)
+def test_missing_or_mixed_labels_are_named(labels, match):
+    X = np.random.default_rng(0).normal(size=(12, 3))
+    with pytest.raises(ValueError, match=match):
+        small_classifier(epochs=1).fit(X, labels)
+
+
+def test_partial_fit_refuses_missing_labels_and_nan_classes():
+    X = np.random.default_rng(0).normal(size=(12, 3))
+    y = np.array(["a", "b"] * 6)
+    with pytest.raises(ValueError, match="classes contains missing labels"):
+        small_classifier().partial_fit(X, y, classes=["a", "b", None])
+    with pytest.raises(ValueError, match="classes contains NaN"):
+        small_classifier().partial_fit(X, y == "a", classes=[0.0, 1.0, np.nan])
+    clf = small_classifier().partial_fit(X, y, classes=["a", "b"])
+    with pytest.raises(ValueError, match="missing labels"):
+        clf.partial_fit(X, np.array(["a", None] * 6, dtype=object))
+    assert clf.n_iter_ == 1
+
+
+def test_continued_training_refuses_another_target_layout():
+    X = np.random.default_rng(0).normal(size=(12, 3))
+    y = np.array([0, 1] * 6)
+    clf = small_classifier().partial_fit(X, y, classes=[0, 1])
+    with pytest.raises(ValueError, match=r"y has shape \(12, 2\).*single-label"):
+        clf.partial_fit(X, np.column_stack([y, y]))
+    multi = small_classifier().partial_fit(X, np.column_stack([y, 1 - y]))
+    with pytest.raises(ValueError, match="indicator matrix of 2 columns"):
+        multi.partial_fit(X, np.column_stack([y, y, y]))
+    with pytest.raises(ValueError, match="indicator matrix of 2 columns"):
+        multi.partial_fit(X, y)
+    with pytest.raises(ValueError, match="0/1 indicator matrix"):
+        multi.partial_fit(X, np.column_stack([y, 2 * y]))
+
+
+@pytest.mark.parametrize("weights", [{0: np.nan, 1: 1.0}, {0: -1.0, 1: 1.0}])
+def test_class_weight_must_be_finite_and_non_negative(weights):
+    X = np.random.default_rng(0).normal(size=(12, 3))
+    with pytest.raises(ValueError, match="invalid `class_weight`: expected finite"):
+        small_classifier(class_weight=weights).fit(X, np.array([0, 1] * 6))

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import skneural
 from skneural import cli
 from skneural.persistence import ModelBundle, atomic_write, load_bundle
 from skneural.tabular import DataError, infer_task, load_data, make_model
@@ -50,7 +51,7 @@ def houses(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def fitted_houses(houses, tmp_path_factory) -> tuple[Path, Path]:
     folder = tmp_path_factory.mktemp("model")
-    model, report = folder / "houses.joblib", folder / "houses.html"
+    model, report = folder / "houses.skn", folder / "houses.html"
     code = run(
         "fit",
         houses,
@@ -124,7 +125,7 @@ def test_classification_from_parquet_with_probabilities(tmp_path, capsys):
     ]
     path = tmp_path / "iris.parquet"
     frame.to_parquet(path)
-    model = tmp_path / "iris.joblib"
+    model = tmp_path / "iris.skn"
     assert (
         run("fit", path, "--target", "species", "--cv", 2, "--out", model, *FAST) == 0
     )
@@ -150,7 +151,7 @@ def test_classification_from_parquet_with_probabilities(tmp_path, capsys):
 
 
 def test_named_dataset_and_conv_model_on_pixel_tables(tmp_path):
-    model = tmp_path / "digits.joblib"
+    model = tmp_path / "digits.skn"
     code = run(
         "fit",
         "digits",
@@ -177,7 +178,7 @@ def test_named_dataset_and_conv_model_on_pixel_tables(tmp_path):
 
 
 def test_progress_bars_over_folds_and_epochs(houses, tmp_path, capsys):
-    model = tmp_path / "m.joblib"
+    model = tmp_path / "m.skn"
     args = ["--cv", 2, "--no-baselines", "--out", model, "--set", "epochs=3"]
     assert run("fit", houses, "--target", "price", *args) == 0
     err = capsys.readouterr().err
@@ -189,7 +190,7 @@ def test_progress_bars_over_folds_and_epochs(houses, tmp_path, capsys):
 
 
 def test_tune_continues_an_interrupted_study(tmp_path, capsys):
-    model = tmp_path / "iris.joblib"
+    model = tmp_path / "iris.skn"
     common = [
         "tune",
         "iris",
@@ -244,7 +245,7 @@ def test_report_command_writes_every_section(fitted_houses, tmp_path):
 
 
 def test_interrupt_saves_nothing(tmp_path, monkeypatch, capsys):
-    model = tmp_path / "m.joblib"
+    model = tmp_path / "m.skn"
     model.write_bytes(b"the model saved before")
 
     def interrupted(*args, **kwargs):
@@ -330,7 +331,7 @@ def files(tmp_path) -> dict[str, Path]:
                 "--task",
                 "regression",
                 "--out",
-                "nowhere/m.joblib",
+                "nowhere/m.skn",
             ],
             "the folder 'nowhere' does not exist",
         ),
@@ -338,10 +339,10 @@ def files(tmp_path) -> dict[str, Path]:
         (["fit", "iris", "--cv", "60"], "fewer than the 60 cross-validation folds"),
         (
             ["predict", "{good}", "{good}", "--out", "{tmp}/p.csv"],
-            "not a readable model file",
+            "is not a skneural model file",
         ),
         (
-            ["predict", "nothing.joblib", "{good}", "--out", "{tmp}/p.csv"],
+            ["predict", "nothing.skn", "{good}", "--out", "{tmp}/p.csv"],
             "No such model file",
         ),
     ],
@@ -350,12 +351,12 @@ def test_user_mistakes_get_one_line(args, match, files, tmp_path, capsys):
     names = {k: str(v) for k, v in files.items()} | {"tmp": str(tmp_path)}
     args = [a.format(**names) for a in args]
     if "--out" not in args:
-        args += ["--out", str(tmp_path / "m.joblib")]
+        args += ["--out", str(tmp_path / "m.skn")]
     line = (
         _error(capsys, *args, "--quiet") if args[0] == "fit" else _error(capsys, *args)
     )
     assert re.search(match, line), line
-    assert not (tmp_path / "m.joblib").exists()
+    assert not (tmp_path / "m.skn").exists()
 
 
 def test_evaluate_needs_the_target_and_predict_the_features(
@@ -374,10 +375,17 @@ def test_evaluate_needs_the_target_and_predict_the_features(
 
 
 def test_a_model_file_holding_something_else_is_refused(tmp_path, capsys):
-    path = tmp_path / "list.joblib"
-    joblib.dump([1, 2, 3], path)
+    path = tmp_path / "list.skn"
+    skneural.save([1, 2, 3], path)
     line = _error(capsys, "report", path, "--out", tmp_path / "r.html")
     assert "holds a list, not a model" in line
+
+
+def test_a_pickled_model_file_is_refused(fitted_houses, tmp_path, capsys):
+    path = tmp_path / "model.joblib"
+    joblib.dump(load_bundle(fitted_houses[0]), path)
+    line = _error(capsys, "report", path, "--out", tmp_path / "r.html")
+    assert "is a pickle (or joblib) file" in line and "can run any code" in line
 
 
 def test_the_console_script_prints_no_traceback_and_no_tensorflow_noise(tmp_path):

@@ -348,3 +348,24 @@ def test_default_network_learns_a_slice_of_fashion_mnist():
     clf = ConvClassifier(epochs=3, random_state=0).fit(X_train[:2000], y_train[:2000])
     assert clf.input_shape_ == (28, 28, 1)
     assert clf.score(X_test[:1000], y_test[:1000]) > 0.7
+
+
+def test_flat_rows_fitted_also_take_the_network_layout():
+    # Rows of 16 values are read as 1-channel signals of shape (16, 1): X of
+    # exactly that shape is what the network takes, so it is accepted too.
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(20, 16))
+    reg = small_conv(ConvRegressor).fit(X, X.mean(axis=1))
+    assert reg.input_shape_ == (16, 1)
+    np.testing.assert_array_equal(reg.predict(X.reshape(20, 16, 1)), reg.predict(X))
+    with pytest.raises(ValueError, match=r"fitted on samples of shape \(16, 1\)"):
+        reg.predict(X.reshape(20, 4, 4))
+
+
+def test_no_images_is_a_clear_error(digits):
+    X, y = digits
+    with pytest.raises(ValueError, match=r"0 sample\(s\)"):
+        small_conv().fit(X[:0], y[:0])
+    clf = small_conv().fit(X[:50], y[:50])
+    with pytest.raises(ValueError, match=r"0 sample\(s\)"):
+        clf.predict(X[:0])

@@ -1,4 +1,5 @@
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import small_regressor
 from sklearn.base import is_regressor
@@ -69,3 +70,51 @@ def test_partial_fit_one_epoch(regression_data):
     reg.partial_fit(X, y)
     assert reg.n_iter_ == 2
     assert len(reg.history_["loss"]) == 2
+
+
+@pytest.mark.parametrize(
+    "y, match",
+    [
+        (np.array(["1.5", "2"] * 6), "needs a numeric target, but y contains strings"),
+        (np.array(["a", 1.0] * 6, dtype=object), "y contains strings"),
+        (pd.Categorical(["low", "high"] * 6), "y contains strings"),
+        (
+            np.array(["2020-01-01", "2021-01-01"] * 6, dtype="datetime64[D]"),
+            "datetimes",
+        ),
+        (np.array([1.0, None] * 6, dtype=object), "Input y contains NaN"),
+        (np.array([1e300, 1.0] * 6), "too large for the network, which computes in"),
+        (np.full(12, np.finfo(np.float64).max), "float32 holds up to"),
+    ],
+    ids=[
+        "numeric-text",
+        "object-text",
+        "categorical",
+        "datetime",
+        "none",
+        "huge",
+        "max",
+    ],
+)
+def test_unusable_targets_are_named(y, match):
+    X = np.random.default_rng(0).normal(size=(12, 3))
+    with pytest.raises(ValueError, match=match):
+        small_regressor(epochs=1).fit(X, y)
+
+
+def test_continued_training_keeps_the_number_of_outputs(regression_data):
+    X, y = regression_data
+    Y = np.column_stack([y, y])
+    for first, later in [(y, Y), (Y, y), (Y, np.column_stack([y, y, y]))]:
+        reg = small_regressor(epochs=1).partial_fit(X, first)
+        before = reg.predict(X)
+        with pytest.raises(
+            ValueError, match=r"target column\(s\), but the network was fitted with"
+        ):
+            reg.partial_fit(X, later)
+        np.testing.assert_array_equal(reg.predict(X), before)
+    reg = small_regressor(epochs=1, warm_start=True).fit(X, y)
+    with pytest.raises(ValueError, match="1 output"):
+        reg.fit(X, Y)
+    # (n,) and (n, 1) are the same single output
+    small_regressor(epochs=1).partial_fit(X, y[:, None]).partial_fit(X, y)

@@ -72,7 +72,7 @@ def test_report_renders_its_figures_in_chromium(
     browser, tmp_path, dataset, task_section
 ):
     report = tmp_path / f"{dataset}.html"
-    out = str(tmp_path / "m.joblib")
+    out = str(tmp_path / "m.skn")
     code = cli.main(["fit", dataset, "--out", out, "--report", str(report), *FAST])
     assert code == 0
     page, problems = _open(browser, report)
@@ -93,7 +93,7 @@ def test_report_renders_its_figures_in_chromium(
 
 def test_tuned_report_shows_the_study(browser, tmp_path):
     report = tmp_path / "tuned.html"
-    out = str(tmp_path / "m.joblib")
+    out = str(tmp_path / "m.skn")
     args = ["--trials", "2", "--out", out, "--report", str(report), "--no-baselines"]
     assert cli.main(["tune", "iris", *args, *FAST]) == 0
     page, problems = _open(browser, report)

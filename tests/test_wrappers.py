@@ -429,3 +429,27 @@ def test_multi_output_model_with_custom_target_encoder(regression_data):
     pred = est.predict(X)
     assert pred.shape == (len(X), 2)
     assert est.score(X, Y) > 0.8
+
+
+@pytest.mark.parametrize("shape", [(30, 3, 2), (30, 2, 2, 1)], ids=["3d", "4d"])
+@pytest.mark.parametrize("make", [clf, reg], ids=["classifier", "regressor"])
+def test_model_output_must_fit_the_target(make, shape):
+    # Dense layers on 3-D or 4-D samples keep the leading axes: the outputs
+    # cannot be one row per sample, which used to train on broadcast targets
+    # (and predict 3 values per sample) or fail inside Keras.
+    X = np.random.default_rng(0).normal(size=shape)
+    y = np.array([0, 1] * 15)
+    with pytest.raises(
+        ValueError, match=r"the model returns outputs of shape.*Flatten"
+    ):
+        make(epochs=1).fit(X, y)
+
+
+@pytest.mark.parametrize("make", [clf, reg], ids=["classifier", "regressor"])
+def test_samples_keep_their_shape_and_hold_values(make):
+    X = np.random.default_rng(0).normal(size=(30, 3))
+    est = make(epochs=1).fit(X, np.array([0, 1] * 15))
+    with pytest.raises(ValueError, match=r"fitted on samples of shape \(3,\), but X"):
+        est.predict(X.reshape(30, 3, 1))
+    with pytest.raises(ValueError, match="hold no values"):
+        make(epochs=1).fit(np.zeros((30, 0, 2)), np.array([0, 1] * 15))

@@ -8,6 +8,16 @@ from sklearn.datasets import load_iris, make_classification, make_regression
 
 from skneural import NeuralClassifier, NeuralRegressor
 
+#: The public estimators, by name (tests that run on every one of them).
+ESTIMATOR_NAMES = (
+    "NeuralClassifier",
+    "NeuralRegressor",
+    "ConvClassifier",
+    "ConvRegressor",
+    "KerasClassifier",
+    "KerasRegressor",
+)
+
 
 def installed(module: str) -> bool:
     """Whether ``module`` can be imported (optional test dependencies)."""

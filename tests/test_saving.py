@@ -16,7 +16,7 @@ import joblib
 import keras
 import numpy as np
 import pytest
-from conftest import small_classifier, small_regressor
+from conftest import ESTIMATOR_NAMES, small_classifier, small_regressor
 from keras_models import dense_classifier, dense_regressor
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.datasets import load_digits
@@ -70,15 +70,7 @@ def _fitted(kind, iris, regression_data, digits):
     raise AssertionError(kind)
 
 
-KINDS = [
-    "NeuralClassifier",
-    "NeuralRegressor",
-    "ConvClassifier",
-    "ConvRegressor",
-    "KerasClassifier",
-    "KerasRegressor",
-    "Pipeline",
-]
+KINDS = [*ESTIMATOR_NAMES, "Pipeline"]
 
 _FRESH = """
 import sys, numpy as np, skneural

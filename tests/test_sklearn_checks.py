@@ -1,5 +1,6 @@
 """scikit-learn's own estimator checks, run on every skneural estimator."""
 
+from conftest import ESTIMATOR_NAMES
 from keras_models import dense_classifier, dense_regressor
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
@@ -70,14 +71,7 @@ _FLOAT32_WEIGHTS = (
 )
 EXPECTED_FAILED = {
     name: {"check_sample_weight_equivalence_on_dense_data": _FLOAT32_WEIGHTS}
-    for name in (
-        "NeuralClassifier",
-        "NeuralRegressor",
-        "ConvClassifier",
-        "ConvRegressor",
-        "KerasClassifier",
-        "KerasRegressor",
-    )
+    for name in ESTIMATOR_NAMES
 }
 
 

@@ -447,11 +447,19 @@ def _importances(study) -> dict[str, float]:
 
 def _features_for(bundle, args, *, need_target: bool):
     """Read DATA for a saved model: the feature columns it knows (and target)."""
-    from .tabular import DATASETS, DataError, load_data
+    from .tabular import DATASETS, DataError, has_test_split, load_data
 
     name = args.data.partition(":")[0]
     named = name in DATASETS and not Path(args.data).exists()
-    data = load_data(args.data, bundle.target if named else None, split="test")
+    split = "test" if named and has_test_split(name) else None
+    if named and need_target and split is None:
+        print(
+            f"Note: {name!r} has no held-out test split, so these scores are on all "
+            "of it, rows the model was trained on included. The cross-validated "
+            "scores in the report estimate how it does on new data.",
+            file=sys.stderr,
+        )
+    data = load_data(args.data, bundle.target if named else None, split=split)
     if named:
         X, y = data.X, data.y
     else:

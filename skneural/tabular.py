@@ -127,6 +127,8 @@ def _fashion_mnist(split):
 
 
 #: Named datasets: name -> (loader, default target, description).
+#: Named datasets that ship a held-out test split (``"name:test"``).
+_WITH_TEST_SPLIT = frozenset({"fashion-mnist"})
 DATASETS: dict[str, tuple[Any, str, str]] = {
     "iris": (_sklearn("load_iris"), "target", "scikit-learn: 150 irises, 3 species"),
     "wine": (_sklearn("load_wine"), "target", "scikit-learn: 178 wines, 3 cultivars"),
@@ -232,6 +234,11 @@ def read_table(path: str | os.PathLike) -> pd.DataFrame:
     return frame
 
 
+def has_test_split(name: str) -> bool:
+    """Whether the named dataset ships a held-out test split."""
+    return name in _WITH_TEST_SPLIT
+
+
 def load_data(source: str, target: str | None = None, *, split: str | None = None):
     """Load a CSV or Parquet file, or a named dataset, as :class:`Data`.
 
@@ -268,8 +275,11 @@ def _load_named(name: str, split: str | None, target: str | None) -> Data:
     loader, default_target, _ = DATASETS[name]
     if split not in (None, "", "train", "test"):
         raise DataError(f"Unknown split {split!r} of {name!r}: use train or test.")
-    if split == "test" and name != "fashion-mnist":
-        raise DataError(f"The dataset {name!r} has no test split; use {name!r}.")
+    if split == "test" and not has_test_split(name):
+        raise DataError(
+            f"The dataset {name!r} has no test split; give {name!r} without "
+            "':test' (all of it)."
+        )
     X, y, image_shape = loader(split)
     if y is None:  # a whole frame
         return _split_target(X, target or default_target, name)

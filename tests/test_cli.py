@@ -150,7 +150,7 @@ def test_classification_from_parquet_with_probabilities(tmp_path, capsys):
     np.testing.assert_allclose(pred.filter(like="proba_").sum(axis=1), 1, atol=1e-5)
 
 
-def test_named_dataset_and_conv_model_on_pixel_tables(tmp_path):
+def test_named_dataset_and_conv_model_on_pixel_tables(tmp_path, capsys):
     model = tmp_path / "digits.skn"
     code = run(
         "fit",
@@ -175,6 +175,15 @@ def test_named_dataset_and_conv_model_on_pixel_tables(tmp_path):
     assert type(net).__name__ == "ConvClassifier" and net.image_shape == (8, 8)
     assert net.input_shape_ == (8, 8, 1)
     assert bundle.cv is None and bundle.history["loss"]
+    # a named dataset without a test split is evaluated whole, with a note
+    capsys.readouterr()
+    assert run("evaluate", model, "digits") == 0
+    out, err = capsys.readouterr()
+    assert "digits: 1,797 rows" in out and "accuracy" in out
+    assert "'digits' has no held-out test split" in err
+    assert run("predict", model, "digits", "--out", tmp_path / "p.csv") == 0
+    assert len(pd.read_csv(tmp_path / "p.csv")) == 1797
+    assert "no held-out test split" not in capsys.readouterr().err
 
 
 def test_progress_bars_over_folds_and_epochs(houses, tmp_path, capsys):
@@ -337,6 +346,8 @@ def files(tmp_path) -> dict[str, Path]:
         ),
         (["fit", "iris", "--target", "species"], "has one target, 'target'"),
         (["fit", "iris", "--cv", "60"], "fewer than the 60 cross-validation folds"),
+        (["fit", "iris:test"], r"'iris' has no test split; give 'iris' without"),
+        (["fit", "iris:val"], r"Unknown split 'val' of 'iris': use train or test"),
         (
             ["predict", "{good}", "{good}", "--out", "{tmp}/p.csv"],
             "is not a skneural model file",

@@ -447,6 +447,7 @@ def _importances(study) -> dict[str, float]:
 
 def _features_for(bundle, args, *, need_target: bool):
     """Read DATA for a saved model: the feature columns it knows (and target)."""
+    from ._params import did_you_mean
     from .tabular import DATASETS, DataError, has_test_split, load_data
 
     name = args.data.partition(":")[0]
@@ -459,19 +460,27 @@ def _features_for(bundle, args, *, need_target: bool):
             "scores in the report estimate how it does on new data.",
             file=sys.stderr,
         )
-    data = load_data(args.data, bundle.target if named else None, split=split)
+    target = getattr(args, "target", None) or bundle.target
+    data = load_data(args.data, (target or None) if named else None, split=split)
     if named:
         X, y = data.X, data.y
     else:
         frame = data.X
         y = None
-        if bundle.target in frame.columns:
-            y = frame[bundle.target]
-            frame = frame.drop(columns=[bundle.target])
-        elif need_target:
+        if target in frame.columns:
+            y = frame[target]
+            frame = frame.drop(columns=[target])
+        elif need_target and not target:
             raise DataError(
-                f"{args.data!r} has no column {bundle.target!r}, the model's target: "
-                "evaluate compares predictions with it."
+                f"{args.model!r} does not name its target column (it was saved "
+                "with skneural.save, not by skneural fit or tune): give the column "
+                "to compare predictions with as --target COL."
+            )
+        elif need_target:
+            whose = "the given" if getattr(args, "target", None) else "the model's"
+            raise DataError(
+                f"{args.data!r} has no column {target!r}, {whose} target: evaluate "
+                f"compares predictions with it.{did_you_mean(target, frame.columns)}"
             )
         X = frame
         if bundle.features is not None:
@@ -502,11 +511,11 @@ def cmd_predict(args) -> int:
     X, _ = _features_for(bundle, args, need_target=False)
     with _quiet_libraries():
         pred = bundle.model.predict(X)
-    name = bundle.target or "prediction"
+    name = f"predicted_{bundle.target}" if bundle.target else "prediction"
     columns = (
-        {f"predicted_{name}": pred}
+        {name: pred}
         if pred.ndim == 1
-        else {f"predicted_{name}_{i}": pred[:, i] for i in range(pred.shape[1])}
+        else {f"{name}_{i}": pred[:, i] for i in range(pred.shape[1])}
     )
     frame = pd.DataFrame(columns)
     if bundle.task == "classification" and args.proba:
@@ -692,6 +701,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("model", metavar="MODEL", help="model file written by fit or tune")
     p.add_argument(
         "data", metavar="DATA", help="CSV or Parquet file (or dataset) with the target"
+    )
+    p.add_argument(
+        "--target",
+        metavar="COL",
+        help="the target column, when it is not the model's own (or the model file, "
+        "written by skneural.save, does not name it)",
     )
     p.set_defaults(run=cmd_evaluate)
 

@@ -96,7 +96,8 @@ class ModelBundle:
     task : str
         ``"regression"`` or ``"classification"``.
     target : str
-        The target column's name.
+        The target column's name; ``""`` when unknown (a model saved with
+        :func:`skneural.save` rather than by the command line).
     features : list of str or None
         The feature columns it was fitted on (None for images).
     data : dict
@@ -163,7 +164,7 @@ def load_bundle(path: str | os.PathLike) -> ModelBundle:
         return ModelBundle(
             model=obj,
             task=task,
-            target="prediction",
+            target="",
             features=None if names is None else [str(n) for n in names],
         )
     raise ModelFileError(

@@ -319,7 +319,8 @@ def _model_section(bundle: ModelBundle) -> str:
 def render_report(bundle: ModelBundle, title: str | None = None) -> str:
     """The report of ``bundle`` as one HTML document (a string)."""
     name = bundle.data.get("name", "model") if bundle.data else "model"
-    title = title or f"skneural report: {name} ({bundle.task}, target {bundle.target})"
+    of = f", target {bundle.target}" if bundle.target else ""
+    title = title or f"skneural report: {name} ({bundle.task}{of})"
     headline = ""
     if bundle.cv is not None:
         cv = bundle.cv

@@ -385,6 +385,33 @@ def test_evaluate_needs_the_target_and_predict_the_features(
     assert not (tmp_path / "p.csv").exists()
 
 
+def test_commands_on_a_pipeline_saved_from_python(tmp_path, capsys):
+    from sklearn.datasets import load_iris
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = load_iris(return_X_y=True, as_frame=True)
+    net = skneural.NeuralClassifier(hidden_layer_sizes=(8,), epochs=3, random_state=0)
+    model, data = tmp_path / "iris.skn", tmp_path / "iris.csv"
+    skneural.save(make_pipeline(StandardScaler(), net).fit(X, y), model)
+    X.assign(species=y).to_csv(data, index=False)
+    capsys.readouterr()
+    # the file does not name the target: predictions are "prediction", the
+    # extra column is ignored, and evaluate asks which column to compare with
+    assert run("predict", model, data, "--out", tmp_path / "p.csv") == 0
+    assert list(pd.read_csv(tmp_path / "p.csv").columns) == ["prediction"]
+    capsys.readouterr()
+    line = _error(capsys, "evaluate", model, data)
+    assert "does not name its target column" in line and "--target COL" in line
+    line = _error(capsys, "evaluate", model, data, "--target", "specie")
+    assert "no column 'specie', the given target" in line
+    assert "Did you mean 'species'?" in line
+    assert run("evaluate", model, data, "--target", "species") == 0
+    assert "iris.csv: 150 rows" in capsys.readouterr().out
+    assert run("report", model, "--out", tmp_path / "r.html") == 0
+    assert "target" not in (tmp_path / "r.html").read_text().split("</title>")[0]
+
+
 def test_a_model_file_holding_something_else_is_refused(tmp_path, capsys):
     path = tmp_path / "list.skn"
     skneural.save([1, 2, 3], path)

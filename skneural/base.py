@@ -674,9 +674,7 @@ def _check_numeric_features(X, name: str) -> None:
             "X is ragged: its rows (or nested lists) have different lengths. Pad "
             "or truncate them to one length, or pass a 2-D array."
         ) from None
-    if arr.dtype.kind in ("U", "S") or (
-        arr.dtype == object and any(isinstance(v, (str, bytes)) for v in arr.ravel())
-    ):
+    if holds_text(arr):
         bad = ["text"]
     if bad:
         raise ValueError(
@@ -685,6 +683,13 @@ def _check_numeric_features(X, name: str) -> None:
             "or convert numbers stored as text with X.astype(float)."
         )
     refuse_non_numeric(arr, "X", f"{name} needs numeric features, but ")
+
+
+def holds_text(arr: np.ndarray) -> bool:
+    """Whether ``arr`` is a string array, or an object array with strings in it."""
+    return arr.dtype.kind in ("U", "S") or (
+        arr.dtype == object and any(isinstance(v, (str, bytes)) for v in arr.ravel())
+    )
 
 
 def refuse_non_numeric(arr: np.ndarray, what: str, prefix: str) -> None:

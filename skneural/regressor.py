@@ -11,7 +11,7 @@ from sklearn.base import RegressorMixin
 from ._conv import CONV_DEFAULTS, ConvArchitectureMixin
 from ._dense import DenseArchitectureMixin
 from ._docs import fill
-from .base import BaseNeuralEstimator, refuse_non_numeric
+from .base import BaseNeuralEstimator, holds_text, refuse_non_numeric
 from .targets import RegressionTargetEncoder
 from .training import REGRESSION_LOSSES
 
@@ -34,10 +34,7 @@ class BaseNeuralRegressor(RegressorMixin, BaseNeuralEstimator):
             arr = np.asarray(y)
         except ValueError:
             return  # ragged: validate_data explains
-        if arr.dtype.kind in ("U", "S") or (
-            arr.dtype == object
-            and any(isinstance(v, (str, bytes)) for v in arr.ravel())
-        ):
+        if holds_text(arr):
             raise ValueError(
                 f"{name} needs a numeric target, but y contains strings. For class "
                 "labels use a classifier; convert numbers stored as text with "

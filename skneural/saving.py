@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from .backend import keras
+from .devices import PRECISIONS, Placement
 from .exceptions import ModelFileError
 
 __all__ = ["load", "save"]
@@ -42,6 +43,8 @@ _HEADER = "skneural.json"
 _OBJECT = "object.skops"
 _PICKLE_STARTS = (b"\x80",)  # pickle protocols 2-5 (joblib writes these too)
 _ZIP_START = b"PK\x03\x04"
+#: Objects of these modules are searched for skneural estimators (and restored).
+_WALKED = ("sklearn.", "skneural.", "imblearn.")
 
 #: The skneural estimators a file may hold, by the name stored in it.
 _ESTIMATORS = (
@@ -154,9 +157,7 @@ def _skneural_estimators(obj) -> list:
         elif isinstance(value, (list, tuple)):
             for item in value:
                 walk(item, depth + 1)
-        elif hasattr(value, "__dict__") and type(value).__module__.startswith(
-            ("sklearn.", "skneural.", "imblearn.")
-        ):
+        elif hasattr(value, "__dict__") and type(value).__module__.startswith(_WALKED):
             for item in vars(value).values():
                 walk(item, depth + 1)
 
@@ -392,7 +393,10 @@ def _restore(plain, networks: list, path):
 
             model = _network_at(networks, stand_in.network, path)
             network = Network(model, key=None)  # never lent to other fits
-            network.placement = replace_precision(network.placement, est)
+            # The default device here, the saved precision (as a pickle does).
+            precision = getattr(est, "precision", None)
+            if isinstance(precision, str) and precision in PRECISIONS:
+                network.placement = Placement(None, (), precision)
             est._network = network
         return est
 
@@ -414,9 +418,7 @@ def _restore(plain, networks: list, path):
             for k in list(value):
                 value[k] = fix(value[k])
             result = value
-        elif hasattr(value, "__dict__") and type(value).__module__.startswith(
-            ("sklearn.", "skneural.", "imblearn.")
-        ):
+        elif hasattr(value, "__dict__") and type(value).__module__.startswith(_WALKED):
             done[id(value)] = value
             for k, v in list(vars(value).items()):
                 setattr(value, k, fix(v))
@@ -433,17 +435,3 @@ def _network_at(networks: list, index, path):
     if not isinstance(index, int) or not 0 <= index < len(networks):
         raise ModelFileError(f"{str(path)!r} is damaged: a network is missing.")
     return networks[index]
-
-
-def replace_precision(placement, est):
-    """The placement of a loaded network: default device, the saved precision."""
-    from dataclasses import replace
-
-    precision = getattr(est, "precision", None)
-    if isinstance(precision, str) and precision in (
-        "float32",
-        "mixed_float16",
-        "mixed_bfloat16",
-    ):
-        return replace(placement, precision=precision)
-    return placement

@@ -154,6 +154,16 @@ def test_unfitted_estimators_and_keras_objects_in_parameters(iris, tmp_path):
     np.testing.assert_array_equal(back.predict_proba(X), est.predict_proba(X))
 
 
+def test_the_saved_precision_is_kept(iris, tmp_path):
+    X, y = iris
+    est = small_classifier(precision="mixed_bfloat16").fit(X, y)
+    est.save(tmp_path / "m.skn")
+    back = skneural.load(tmp_path / "m.skn")
+    assert back._network.placement.precision == "mixed_bfloat16"
+    assert back._network.placement.device is None  # this machine's default
+    np.testing.assert_array_equal(back.predict_proba(X), est.predict_proba(X))
+
+
 def test_saving_does_not_change_the_estimator(iris, tmp_path):
     X, y = iris
     est = small_classifier().fit(X, y)

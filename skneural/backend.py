@@ -38,11 +38,6 @@ def import_keras():
         When Keras or the backend it is configured for is not installed. The
         message names the pip extra that installs it.
     """
-    if os.path.basename(sys.argv[0]) == "skneural":
-        # The `skneural` command: keep TensorFlow's C++ start-up and XLA
-        # messages off the terminal (read once, when TensorFlow loads).
-        # Library users keep their own setting.
-        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     try:
         import keras
     except ModuleNotFoundError as exc:

@@ -18,18 +18,21 @@ from __future__ import annotations
 import argparse
 import ast
 import contextlib
-import logging
+import re
 import shlex
 import sys
 import warnings
 from pathlib import Path
 from typing import Any
 
-__all__ = ["main"]
+# Only light modules at the top: `--help`, `--version`, `datasets` and mistakes
+# in the command line answer without loading pandas, scikit-learn or Keras.
+# Each command imports what it needs when it needs it.
+from ._params import closest, did_you_mean
+from .catalog import DATASETS, check_source
+from .exceptions import DataError, SkneuralError, UsageError
 
-
-class UsageError(ValueError):
-    """A mistake in the command line."""
+__all__ = ["console", "main"]
 
 
 # --- progress -------------------------------------------------------------------
@@ -155,7 +158,6 @@ def parse_settings(items: list[str] | None) -> dict[str, Any]:
 
 
 def _check_settings(params: dict[str, Any], task: str, model: str) -> None:
-    from ._params import did_you_mean
     from .tabular import make_network
 
     known = make_network(task, model).get_params(deep=False)
@@ -178,8 +180,22 @@ def _check_out(path: str, what: str = "--out") -> Path:
     return out
 
 
+def _status(args, text: str) -> None:
+    """A line on stderr saying what the command is doing (none with --quiet)."""
+    if not getattr(args, "quiet", False):
+        print(text, file=sys.stderr, flush=True)
+
+
+def _start_keras(args) -> None:
+    """Import Keras and its backend (seconds), saying so first."""
+    if "skneural.backend" not in sys.modules:
+        _status(args, "Starting Keras ...")
+    from . import backend  # noqa: F401
+
+
 def _load_training_data(args):
-    from .tabular import DataError, infer_task, load_data
+    _status(args, f"Reading {args.data} ...")
+    from .tabular import infer_task, load_data
 
     data = load_data(args.data, args.target, split="train")
     if not data.target:  # a file, and no --target
@@ -304,15 +320,23 @@ def _network(model):
     return network_of(model)
 
 
-def cmd_fit(args) -> int:
-    """Fit a network with cross-validation and baselines, and save it."""
-    from .tabular import make_model
-
+def _check_training_args(args) -> dict[str, Any]:
+    """What a training command can check before loading anything: its settings."""
     _check_out(args.out)
     if args.report:
         _check_out(args.report, "--report")
     params = parse_settings(args.set)
+    check_source(args.data, "train")
+    return params
+
+
+def cmd_fit(args) -> int:
+    """Fit a network with cross-validation and baselines, and save it."""
+    params = _check_training_args(args)
     data, task = _load_training_data(args)
+    _start_keras(args)
+    from .tabular import make_model
+
     _check_settings(params, task, args.model)
     params.setdefault("random_state", args.seed)
     model = make_model(data, task, args.model, **params)
@@ -348,22 +372,21 @@ def _trial_records(result) -> list[dict[str, Any]]:
 
 def cmd_tune(args) -> int:
     """Tune a network with Optuna (resumable), then evaluate, refit and save it."""
+    if args.cv < 2:
+        raise UsageError("tune needs cross-validation: use --cv 2 or more.")
+    params = _check_training_args(args)
+    out = Path(args.out)
+    data, task = _load_training_data(args)
+    _start_keras(args)
     import optuna
 
     from .evaluation import MAIN_METRIC, make_folds
     from .tabular import make_model
     from .tuning import make_storage, tune
 
-    out = _check_out(args.out)
-    if args.report:
-        _check_out(args.report, "--report")
-    params = parse_settings(args.set)
-    data, task = _load_training_data(args)
     _check_settings(params, task, args.model)
     params.setdefault("random_state", args.seed)
     model = make_model(data, task, args.model, **params)
-    if args.cv < 2:
-        raise UsageError("tune needs cross-validation: use --cv 2 or more.")
     _say(args, _describe(data, task))
 
     url = args.storage or f"sqlite:///{out.with_suffix('.study.db')}"
@@ -447,8 +470,7 @@ def _importances(study) -> dict[str, float]:
 
 def _features_for(bundle, args, *, need_target: bool):
     """Read DATA for a saved model: the feature columns it knows (and target)."""
-    from ._params import did_you_mean
-    from .tabular import DATASETS, DataError, has_test_split, load_data
+    from .tabular import has_test_split, load_data
 
     name = args.data.partition(":")[0]
     named = name in DATASETS and not Path(args.data).exists()
@@ -499,15 +521,32 @@ def _features_for(bundle, args, *, need_target: bool):
     return X, y
 
 
+def _load_model(args, *, check_data: bool = True):
+    """Check the paths the command was given, then load the model file."""
+    if not Path(args.model).is_file():
+        raise UsageError(
+            f"No such model file: {args.model!r}"
+            + (" (it is a folder)." if Path(args.model).is_dir() else ".")
+            + " Give a file written by `skneural fit` or `skneural tune`."
+        )
+    if check_data:
+        check_source(args.data)
+    _status(args, f"Loading {args.model} ...")
+    _start_keras(args)
+    from .persistence import load_bundle
+
+    return load_bundle(args.model)
+
+
 def cmd_predict(args) -> int:
     """Write the model's predictions for DATA to a CSV file."""
-    import pandas as pd
-
-    from .persistence import atomic_write, load_bundle
-
     if args.out != "-":
         _check_out(args.out)
-    bundle = load_bundle(args.model)
+    bundle = _load_model(args)
+    import pandas as pd
+
+    from .persistence import atomic_write
+
     X, _ = _features_for(bundle, args, need_target=False)
     with _quiet_libraries():
         pred = bundle.model.predict(X)
@@ -533,10 +572,9 @@ def cmd_predict(args) -> int:
 
 def cmd_evaluate(args) -> int:
     """Print the model's metrics on DATA (which must hold the target)."""
+    bundle = _load_model(args)
     from .evaluation import score
-    from .persistence import load_bundle
 
-    bundle = load_bundle(args.model)
     X, y = _features_for(bundle, args, need_target=True)
     with _quiet_libraries():
         if bundle.task == "classification":
@@ -557,11 +595,10 @@ def cmd_evaluate(args) -> int:
 
 def cmd_report(args) -> int:
     """Write the HTML report of a saved model."""
-    from .persistence import load_bundle
+    _check_out(args.out)
+    bundle = _load_model(args, check_data=False)
     from .report import write_report
 
-    _check_out(args.out)
-    bundle = load_bundle(args.model)
     write_report(bundle, args.out)
     print(f"Wrote the report to {args.out}")
     return 0
@@ -569,11 +606,10 @@ def cmd_report(args) -> int:
 
 def cmd_datasets(args) -> int:
     """List the named datasets."""
-    from .tabular import DATASETS
-
     width = max(map(len, DATASETS))
-    for name, (_, target, description) in DATASETS.items():
-        print(f"{name:<{width}}  target {target!r:<24} {description}")
+    for name, dataset in DATASETS.items():
+        target = repr(dataset.target)
+        print(f"{name:<{width}}  target {target:<24} {dataset.description}")
     return 0
 
 
@@ -600,6 +636,12 @@ def _positive_float(text: str) -> float:
     if not value > 0:
         raise argparse.ArgumentTypeError(f"expected a positive number, got {text}")
     return value
+
+
+def _quiet_argument(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--quiet", action="store_true", help="no progress bars or status lines"
+    )
 
 
 def _training_arguments(p: argparse.ArgumentParser) -> None:
@@ -638,14 +680,14 @@ def _training_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--no-baselines", action="store_true", help="skip the baselines")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    _quiet_argument(p)
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``skneural`` argument parser."""
     from . import __version__
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="skneural",
         description="Cross-validated, tuned Keras networks for tables and images, "
         "with scikit-learn baselines and an HTML report.",
@@ -653,7 +695,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--version", action="version", version=f"skneural {__version__}"
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=_Parser
+    )
 
     p = sub.add_parser("fit", help="fit a network (cross-validated) and save it")
     _training_arguments(p)
@@ -695,6 +739,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--proba", action="store_true", help="add class probabilities (classifiers)"
     )
+    _quiet_argument(p)
     p.set_defaults(run=cmd_predict)
 
     p = sub.add_parser("evaluate", help="score a saved model on DATA with its target")
@@ -708,11 +753,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="the target column, when it is not the model's own (or the model file, "
         "written by skneural.save, does not name it)",
     )
+    _quiet_argument(p)
     p.set_defaults(run=cmd_evaluate)
 
     p = sub.add_parser("report", help="write the HTML report of a saved model")
     p.add_argument("model", metavar="MODEL", help="model file written by fit or tune")
     p.add_argument("--out", required=True, metavar="HTML", help="HTML file to write")
+    _quiet_argument(p)
     p.set_defaults(run=cmd_report)
 
     p = sub.add_parser("datasets", help="list the named datasets")
@@ -720,29 +767,66 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors suggest the closest command or choice."""
+
+    def error(self, message: str):
+        match = re.search(r"invalid choice: '?(.*?)'? \(choose from", message)
+        if match:
+            choices = [
+                choice
+                for action in self._actions
+                if action.choices is not None
+                for choice in action.choices
+            ]
+            hint = did_you_mean(match.group(1), choices)
+            message = f"{message.rstrip('.')}.{hint}" if hint else message
+        super().error(message)
+
+    def refuse_unknown(self, extras: list[str]) -> None:
+        """Exit with a usage error naming ``extras``, each with a did-you-mean."""
+        options = [o for action in self._actions for o in action.option_strings]
+        hints = []
+        for extra in extras:
+            close = extra[:1] == "-" and closest(extra.partition("=")[0], options)
+            if close:
+                hints.append(f"{extra}: did you mean {close}?")
+        self.error(
+            f"unrecognized arguments: {' '.join(extras)}"
+            + (f" ({'; '.join(hints)})" if hints else "")
+        )
+
+
+def _subparser(parser: argparse.ArgumentParser, command: str) -> _Parser:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return action.choices[command]
+    return parser  # pragma: no cover - every command has a sub-parser
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the ``skneural`` command; returns the exit status.
 
-    0: done. 2: a mistake in the command or the data (one line on stderr).
+    0: done. 1: training failed (diverged, out of memory; one line on
+    stderr). 2: a mistake in the command or the data (one line on stderr,
+    with the closest option, command or dataset name where one fits).
     130: interrupted (Ctrl-C); a tuning study keeps its finished trials.
     """
-    from .exceptions import InvalidParameterError
-    from .persistence import ModelFileError
-    from .tabular import DataError
-
     parser = build_parser()
-    args = parser.parse_args(argv)
-    # TensorFlow's Python warnings (retracing while a search tries batch
-    # sizes) mean nothing to someone at a terminal.
-    logging.getLogger("tensorflow").setLevel(logging.ERROR)
+    args, extras = parser.parse_known_args(argv)
+    if extras:
+        _subparser(parser, args.command).refuse_unknown(extras)
     try:
         return args.run(args)
-    except (UsageError, DataError, ModelFileError, InvalidParameterError) as exc:
+    except (UsageError, DataError, FileNotFoundError) as exc:
         print(f"skneural {args.command}: error: {exc}", file=sys.stderr)
         return 2
-    except FileNotFoundError as exc:
+    except SkneuralError as exc:  # a bad parameter, a damaged model file, ...
+        from .exceptions import InvalidParameterError, ModelFileError
+
+        code = 2 if isinstance(exc, (InvalidParameterError, ModelFileError)) else 1
         print(f"skneural {args.command}: error: {exc}", file=sys.stderr)
-        return 2
+        return code
     except ImportError as exc:
         extra = {"optuna": "cli", "tqdm": "cli", "matplotlib": "cli"}.get(
             (exc.name or "").split(".")[0]
@@ -760,5 +844,19 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def console() -> int:
+    """The ``skneural`` console script: :func:`main` with a quiet terminal.
+
+    The backends' loggers are quieted and native libraries' log records held
+    back (see :mod:`skneural._console`); a program calling :func:`main` or
+    importing skneural keeps its own logging.
+    """
+    from ._console import native_logs_held_back, quiet_env
+
+    quiet_env()
+    with native_logs_held_back():
+        return main()
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    sys.exit(console())

@@ -7,9 +7,13 @@ and of :class:`SkneuralError`, so skneural's own errors can be told apart.
 
 from __future__ import annotations
 
-from sklearn.exceptions import NotFittedError
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # imported on first use, by __getattr__ below
+    from sklearn.exceptions import NotFittedError
 
 __all__ = [
+    "DataError",
     "DeviceMemoryError",
     "DivergenceError",
     "FitInterruptedWarning",
@@ -17,7 +21,19 @@ __all__ = [
     "ModelFileError",
     "NotFittedError",
     "SkneuralError",
+    "UsageError",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # scikit-learn's NotFittedError, re-exported on first use: importing this
+    # module stays free of scikit-learn, so the `skneural` command can catch
+    # skneural's errors without paying for it (about a second).
+    if name == "NotFittedError":
+        from sklearn.exceptions import NotFittedError
+
+        return NotFittedError
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class SkneuralError(Exception):
@@ -59,3 +75,15 @@ class ModelFileError(SkneuralError, ValueError):
     Raised by :func:`skneural.load`; the message says which, and for a file
     that refers to code, what to trust if you trust its source.
     """
+
+
+class DataError(SkneuralError, ValueError):
+    """The data given to the ``skneural`` command cannot be used as given.
+
+    The message says why and what to do (a missing file or column, an empty
+    table, a target with a single value, ...).
+    """
+
+
+class UsageError(SkneuralError, ValueError):
+    """A mistake in a ``skneural`` command line; the message gives the fix."""

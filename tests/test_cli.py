@@ -270,7 +270,7 @@ def test_interrupt_saves_nothing(tmp_path, monkeypatch, capsys):
 
 
 def _error(capsys, *args) -> str:
-    code = run(*args)
+    code = run(*args, "--quiet")
     captured = capsys.readouterr()
     assert code == 2, captured
     assert "Traceback" not in captured.err
@@ -363,9 +363,7 @@ def test_user_mistakes_get_one_line(args, match, files, tmp_path, capsys):
     args = [a.format(**names) for a in args]
     if "--out" not in args:
         args += ["--out", str(tmp_path / "m.skn")]
-    line = (
-        _error(capsys, *args, "--quiet") if args[0] == "fit" else _error(capsys, *args)
-    )
+    line = _error(capsys, *args)
     assert re.search(match, line), line
     assert not (tmp_path / "m.skn").exists()
 
@@ -426,25 +424,121 @@ def test_a_pickled_model_file_is_refused(fitted_houses, tmp_path, capsys):
     assert "is a pickle (or joblib) file" in line and "can run any code" in line
 
 
-def test_the_console_script_prints_no_traceback_and_no_tensorflow_noise(tmp_path):
+def _console_script(*args, cwd) -> subprocess.CompletedProcess:
+    """Run the installed `skneural` script with no TF_CPP_* variable set."""
     script = shutil.which("skneural", path=os.path.dirname(sys.executable))
     assert script is not None, "the console script is installed with the package"
-    done = subprocess.run(
-        [script, "fit", "iris", "--target", "nope", "--out", str(tmp_path / "m")],
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TF_CPP_")}
+    return subprocess.run(
+        [script, *map(str, args)],
         capture_output=True,
         text=True,
         timeout=300,
-        env={k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"},
+        env=env,
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def test_the_console_script_prints_only_its_own_lines(tmp_path):
+    # TensorFlow's shared libraries log at load time, before any setting is
+    # read ("oneDNN custom operations are on", Abseil's InitializeLog
+    # notice): the command must keep them, and every later native log line,
+    # off its stderr. With --quiet a successful fit and predict print nothing
+    # there at all.
+    model = tmp_path / "m.skn"
+    fit = ["fit", "iris", "--cv", 2, "--no-baselines", "--set", "epochs=2"]
+    done = _console_script(*fit, "--out", model, "--quiet", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert "Saved the model to" in done.stdout
+    done = _console_script(
+        "predict", model, "iris", "--out", tmp_path / "p.csv", "--quiet", cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines() == [
+        "Wrote 150 predictions to " + str(tmp_path / "p.csv")
+    ]
+    # without --quiet: status lines and the error, nothing else
+    done = _console_script(
+        "fit", "iris", "--target", "nope", "--out", model, cwd=tmp_path
     )
     assert done.returncode == 2
-    assert done.stderr.strip().splitlines() == [
+    assert done.stderr.splitlines() == [
+        "Reading iris ...",
         "skneural fit: error: The dataset 'iris' has one target, 'target'; leave out "
-        "--target or give --target target."
+        "--target or give --target target.",
     ]
-    listed = subprocess.run(
-        [script, "datasets"], capture_output=True, text=True, timeout=300
+    listed = _console_script("datasets", cwd=tmp_path)
+    assert listed.returncode == 0 and "ames" in listed.stdout and not listed.stderr
+
+
+#: Modules that take seconds to import, which answering the command line
+#: must not need.
+HEAVY = ("keras", "tensorflow", "jax", "torch", "sklearn", "pandas", "skops", "optuna")
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["--help"], 0),
+        (["--version"], 0),
+        (["datasets"], 0),
+        (["fit", "--help"], 0),
+        (["tune", "--help"], 0),
+        (["predict", "--help"], 0),
+        (["fit"], 2),
+        (["fitt", "iris"], 2),
+        (["fit", "irsi", "--out", "m.skn"], 2),
+        (["fit", "missing.csv", "--out", "m.skn"], 2),
+        (["tune", "iris", "--trails", "5", "--out", "m.skn"], 2),
+        (["predict", "missing.skn", "iris", "--out", "p.csv"], 2),
+    ],
+)
+def test_the_command_line_answers_without_heavy_imports(args, code, tmp_path):
+    probe = (
+        "import sys\n"
+        "from skneural.cli import main\n"
+        "try:\n"
+        f"    code = main({args!r})\n"
+        "except SystemExit as exc:\n"
+        "    code = exc.code\n"
+        f"heavy = sorted(m for m in {HEAVY!r} if m in sys.modules)\n"
+        "print('RESULT', code, heavy)\n"
     )
-    assert listed.returncode == 0 and "ames" in listed.stdout
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert f"RESULT {code} []" in done.stdout, (done.stdout, done.stderr)
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "match"),
+    [
+        (["fitt", "iris"], r"invalid choice: 'fitt' .*\. Did you mean 'fit'\?"),
+        (["fit", "iris", "--task", "regresion"], "Did you mean 'regression'"),
+        (["tune", "iris", "--pruner", "medain"], "Did you mean 'median'"),
+        (
+            ["tune", "iris", "--trails", "5", "--out", "m.skn"],
+            r"unrecognized arguments: --trails 5 \(--trails: did you mean --trials\?\)",
+        ),
+        (["fit", "iris", "--seeds=3", "--out", "m.skn"], "did you mean --seed"),
+        (["fit", "iris", "--zzz", "--out", "m.skn"], r"unrecognized arguments: --zzz$"),
+        (["fit"], "the following arguments are required: DATA, --out"),
+    ],
+)
+def test_usage_mistakes_suggest_the_closest_option(args, match, capsys):
+    with pytest.raises(SystemExit) as exited:
+        run(*args)
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert re.search(match, err.strip().splitlines()[-1]), err
 
 
 # --- the pieces ---------------------------------------------------------------------

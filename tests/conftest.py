@@ -4,9 +4,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np
 import pytest
+from keras_models import dense_classifier, dense_regressor
 from sklearn.datasets import load_iris, make_classification, make_regression
 
-from skneural import NeuralClassifier, NeuralRegressor
+import skneural
 
 #: The public estimators, by name (tests that run on every one of them).
 ESTIMATOR_NAMES = (
@@ -34,19 +35,62 @@ def pytest_report_header(config):
     return f"keras backend: {keras.backend.backend()}"
 
 
-def small_classifier(**params):
-    """A classifier that trains in well under a second on toy data."""
-    defaults = dict(
+#: Each family's settings for a network that trains in well under a second on
+#: toy data (seeded; ``tiny(name, **params)`` overrides any of them).
+TINY = {
+    "dense": dict(
         hidden_layer_sizes=(16,), epochs=5, learning_rate=0.01, random_state=0
-    )
-    return NeuralClassifier(**{**defaults, **params})
+    ),
+    "conv": dict(
+        filters=(4,),
+        hidden_layer_sizes=(8,),
+        epochs=1,
+        early_stopping=False,
+        learning_rate=0.01,
+        random_state=0,
+    ),
+    "KerasClassifier": dict(
+        model=dense_classifier, optimizer="adam", epochs=5, verbose=0, random_state=0
+    ),
+    "KerasRegressor": dict(
+        model=dense_regressor,
+        loss="mse",
+        optimizer="adam",
+        epochs=5,
+        verbose=0,
+        random_state=0,
+    ),
+}
 
 
-def small_regressor(**params):
-    defaults = dict(
-        hidden_layer_sizes=(16,), epochs=5, learning_rate=0.01, random_state=0
-    )
-    return NeuralRegressor(**{**defaults, **params})
+def tiny(name: str = "NeuralClassifier", **params):
+    """A small, seeded estimator of the public class ``name``: the suite's one
+    factory of estimators (``tiny("ConvRegressor", epochs=2)``)."""
+    if name.startswith("Neural"):
+        family = "dense"
+    elif name.startswith("Conv"):
+        family = "conv"
+    else:
+        family = name
+    return getattr(skneural, name)(**{**TINY[family], **params})
+
+
+#: The two dense estimators, for tests that run on both.
+BOTH = ("NeuralClassifier", "NeuralRegressor")
+
+
+def data_for(name: str, iris, regression_data):
+    """The toy data a test of estimator ``name`` fits: iris or a regression."""
+    return iris if name.endswith("Classifier") else regression_data
+
+
+def outputs(est, X):
+    """What a fitted estimator computes: probabilities, or predictions."""
+    return est.predict_proba(X) if hasattr(est, "predict_proba") else est.predict(X)
+
+
+#: `skneural fit` / `tune` options for a fit of a few seconds.
+CLI_FAST = ["--set", "epochs=4", "--set", "hidden_layer_sizes=16", "--quiet"]
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ import keras
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from conftest import small_classifier, small_regressor
+from conftest import BOTH, data_for, outputs, tiny
 from sklearn.base import clone
 
 from skneural import (
@@ -18,24 +18,14 @@ from skneural import (
     NotFittedError,
 )
 
-BOTH = [small_classifier, small_regressor]
-
-
-def data_for(make, iris, regression_data):
-    return iris if make is small_classifier else regression_data
-
-
-def outputs(est, X):
-    return est.predict_proba(X) if hasattr(est, "predict_proba") else est.predict(X)
-
 
 @pytest.mark.parametrize("make", BOTH)
 def test_same_seed_same_predictions_other_seed_other(make, iris, regression_data):
     X, y = data_for(make, iris, regression_data)
     kw = dict(dropout=0.2, early_stopping=True, validation_fraction=0.2, epochs=4)
-    a = outputs(make(random_state=3, **kw).fit(X, y), X)
-    b = outputs(make(random_state=3, **kw).fit(X, y), X)
-    c = outputs(make(random_state=4, **kw).fit(X, y), X)
+    a = outputs(tiny(make, random_state=3, **kw).fit(X, y), X)
+    b = outputs(tiny(make, random_state=3, **kw).fit(X, y), X)
+    c = outputs(tiny(make, random_state=4, **kw).fit(X, y), X)
     np.testing.assert_array_equal(a, b)
     assert not np.allclose(a, c)
 
@@ -47,23 +37,23 @@ def test_seed_leaves_global_generators_alone(regression_data):
     expected_py, expected_np = random.random(), np.random.rand()
     random.seed(123)
     np.random.seed(123)
-    small_regressor(random_state=0, epochs=1).fit(X, y)
+    tiny("NeuralRegressor", random_state=0, epochs=1).fit(X, y)
     assert random.random() == expected_py
     assert np.random.rand() == expected_np
 
 
 def test_no_seed_gives_different_networks(regression_data):
     X, y = regression_data
-    a = small_regressor(random_state=None, epochs=1).fit(X, y).predict(X)
-    b = small_regressor(random_state=None, epochs=1).fit(X, y).predict(X)
+    a = tiny("NeuralRegressor", random_state=None, epochs=1).fit(X, y).predict(X)
+    b = tiny("NeuralRegressor", random_state=None, epochs=1).fit(X, y).predict(X)
     assert not np.allclose(a, b)
 
 
 @pytest.mark.parametrize("make", BOTH)
 def test_history_and_metrics(make, iris, regression_data):
     X, y = data_for(make, iris, regression_data)
-    metric = "accuracy" if make is small_classifier else "mae"
-    est = make(epochs=3, metrics=[metric]).fit(X, y)
+    metric = "accuracy" if make == "NeuralClassifier" else "mae"
+    est = tiny(make, epochs=3, metrics=[metric]).fit(X, y)
     assert est.n_iter_ == 3
     assert len(est.history_["loss"]) == 3
     assert len(est.history_[metric]) == 3
@@ -74,8 +64,13 @@ def test_history_and_metrics(make, iris, regression_data):
 def test_early_stopping_stops_and_restores_best(regression_data):
     X, y = regression_data
     # a learning rate this large makes the validation loss stall quickly
-    est = small_regressor(
-        epochs=200, early_stopping=True, patience=2, learning_rate=0.5, random_state=1
+    est = tiny(
+        "NeuralRegressor",
+        epochs=200,
+        early_stopping=True,
+        patience=2,
+        learning_rate=0.5,
+        random_state=1,
     ).fit(X, y)
     assert est.n_iter_ < 200
     val = est.history_["val_loss"]
@@ -85,8 +80,12 @@ def test_early_stopping_stops_and_restores_best(regression_data):
 
 def test_early_stopping_on_training_loss_without_validation(regression_data):
     X, y = regression_data
-    est = small_regressor(
-        epochs=200, early_stopping=True, validation_fraction=0.0, patience=1
+    est = tiny(
+        "NeuralRegressor",
+        epochs=200,
+        early_stopping=True,
+        validation_fraction=0.0,
+        patience=1,
     )
     est.fit(X, y)
     assert "val_loss" not in est.history_
@@ -95,8 +94,12 @@ def test_early_stopping_on_training_loss_without_validation(regression_data):
 
 def test_reduce_lr_on_plateau(regression_data):
     X, y = regression_data
-    est = small_regressor(
-        epochs=12, reduce_lr_on_plateau=True, patience=2, learning_rate=0.5
+    est = tiny(
+        "NeuralRegressor",
+        epochs=12,
+        reduce_lr_on_plateau=True,
+        patience=2,
+        learning_rate=0.5,
     )
     est.fit(X, y)
     lrs = est.history_["learning_rate"]
@@ -105,7 +108,7 @@ def test_reduce_lr_on_plateau(regression_data):
 
 def test_validation_fraction_too_large_for_tiny_data(regression_data):
     X, y = regression_data
-    est = small_regressor(early_stopping=True, validation_fraction=0.9)
+    est = tiny("NeuralRegressor", early_stopping=True, validation_fraction=0.9)
     with pytest.raises(ValueError, match="leaves no sample"):
         est.fit(X[:2], y[:2])
 
@@ -122,7 +125,7 @@ class CountEpochs(keras.callbacks.Callback):
 def test_callbacks_are_copied_per_fit(regression_data):
     X, y = regression_data
     cb = CountEpochs()
-    est = small_regressor(epochs=3, callbacks=[cb]).fit(X, y)
+    est = tiny("NeuralRegressor", epochs=3, callbacks=[cb]).fit(X, y)
     assert cb.epochs == 0  # the user's object is never used itself
     clone(est).fit(X, y)
     assert est.callbacks[0] is cb
@@ -131,7 +134,7 @@ def test_callbacks_are_copied_per_fit(regression_data):
 def test_optimizer_instance_is_copied_not_shared(regression_data):
     X, y = regression_data
     opt = keras.optimizers.SGD(learning_rate=0.05, momentum=0.5)
-    est = small_regressor(optimizer=opt, epochs=2).fit(X, y)
+    est = tiny("NeuralRegressor", optimizer=opt, epochs=2).fit(X, y)
     other = clone(est).fit(X, y)
     assert est.model_.optimizer is not opt
     assert other.model_.optimizer is not est.model_.optimizer
@@ -144,19 +147,21 @@ def test_optimizer_instance_is_copied_not_shared(regression_data):
 )
 def test_optimizer_names_and_classes(regression_data, optimizer):
     X, y = regression_data
-    est = small_regressor(optimizer=optimizer, learning_rate=0.02, epochs=1).fit(X, y)
+    est = tiny(
+        "NeuralRegressor", optimizer=optimizer, learning_rate=0.02, epochs=1
+    ).fit(X, y)
     assert float(est.model_.optimizer.learning_rate) == pytest.approx(0.02)
 
 
 def test_momentum_goes_to_sgd(regression_data):
     X, y = regression_data
-    est = small_regressor(optimizer="sgd", momentum=0.7, epochs=1).fit(X, y)
+    est = tiny("NeuralRegressor", optimizer="sgd", momentum=0.7, epochs=1).fit(X, y)
     assert est.model_.optimizer.momentum == pytest.approx(0.7)
 
 
 def test_warm_start_continues(regression_data):
     X, y = regression_data
-    est = small_regressor(epochs=2, warm_start=True).fit(X, y)
+    est = tiny("NeuralRegressor", epochs=2, warm_start=True).fit(X, y)
     first = est.model_.get_weights()
     est.fit(X, y)
     assert est.n_iter_ == 4
@@ -167,7 +172,7 @@ def test_warm_start_continues(regression_data):
         not np.array_equal(a, b)
         for a, b in zip(first, est.model_.get_weights(), strict=True)
     )
-    cold = small_regressor(epochs=2).fit(X, y)
+    cold = tiny("NeuralRegressor", epochs=2).fit(X, y)
     cold.fit(X, y)
     assert cold.n_iter_ == 2
 
@@ -176,23 +181,23 @@ def test_warm_start_continues(regression_data):
 def test_sample_weight(make, iris, regression_data):
     X, y = data_for(make, iris, regression_data)
     w = np.ones(len(X))
-    a = outputs(make(epochs=2).fit(X, y), X)
-    b = outputs(make(epochs=2).fit(X, y, sample_weight=w * 7.0), X)
+    a = outputs(tiny(make, epochs=2).fit(X, y), X)
+    b = outputs(tiny(make, epochs=2).fit(X, y, sample_weight=w * 7.0), X)
     np.testing.assert_allclose(
         a, b, rtol=1e-5, atol=1e-6
     )  # uniform weights change nothing
     with pytest.raises(ValueError, match="one weight per sample"):
-        make().fit(X, y, sample_weight=w[:-1])
+        tiny(make).fit(X, y, sample_weight=w[:-1])
     with pytest.raises(ValueError, match="negative"):
-        make().fit(X, y, sample_weight=-w)
+        tiny(make).fit(X, y, sample_weight=-w)
     with pytest.raises(ValueError, match="sums to zero"):
-        make().fit(X, y, sample_weight=0 * w)
+        tiny(make).fit(X, y, sample_weight=0 * w)
 
 
 @pytest.mark.parametrize("make", BOTH)
 def test_pickle_deepcopy_and_clone_after_fit(make, iris, regression_data):
     X, y = data_for(make, iris, regression_data)
-    est = make(epochs=2).fit(X, y)
+    est = tiny(make, epochs=2).fit(X, y)
     expected = outputs(est, X)
     for twin in (pickle.loads(pickle.dumps(est)), copy.deepcopy(est)):
         np.testing.assert_array_equal(outputs(twin, X), expected)
@@ -204,7 +209,8 @@ def test_pickle_deepcopy_and_clone_after_fit(make, iris, regression_data):
 
 def test_dropout_batchnorm_and_penalties_build_the_right_layers(regression_data):
     X, y = regression_data
-    est = small_regressor(
+    est = tiny(
+        "NeuralRegressor",
         hidden_layer_sizes=(8, 4),
         dropout=(0.3, 0.1),
         batch_normalization=True,
@@ -230,9 +236,9 @@ def test_dropout_batchnorm_and_penalties_build_the_right_layers(regression_data)
 @pytest.mark.parametrize("make", BOTH)
 def test_predict_before_fit(make, iris):
     with pytest.raises(NotFittedError, match="not fitted yet"):
-        make().predict(iris[0])
+        tiny(make).predict(iris[0])
     with pytest.raises(AttributeError, match="not fitted yet"):
-        make().model_  # noqa: B018
+        tiny(make).model_  # noqa: B018
 
 
 def _bad_inputs(X, y):
@@ -256,7 +262,7 @@ def _bad_inputs(X, y):
 def test_bad_data_leaves_a_fitted_estimator_unchanged(make, iris, regression_data):
     X, y = data_for(make, iris, regression_data)
     X = np.asarray(X, dtype=np.float64)
-    est = make(epochs=1).fit(X, y)
+    est = tiny(make, epochs=1).fit(X, y)
     expected = outputs(est, X)
     state = {k: v for k, v in vars(est).items() if k != "_lease"}
     for _, Xb, yb, match in _bad_inputs(X, y):
@@ -298,7 +304,7 @@ def test_bad_data_leaves_a_fitted_estimator_unchanged(make, iris, regression_dat
 )
 def test_invalid_hyperparameters(params, match, regression_data):
     X, y = regression_data
-    est = small_regressor(epochs=1).fit(X, y)
+    est = tiny("NeuralRegressor", epochs=1).fit(X, y)
     expected = est.predict(X)
     est.set_params(**params)
     with pytest.raises((InvalidParameterError, ValueError), match=match):
@@ -316,13 +322,13 @@ def test_classifier_loss_did_you_mean(iris):
     with pytest.raises(
         InvalidParameterError, match="Did you mean 'binary_crossentropy'"
     ):
-        small_classifier(loss="binary_crossentropyy").fit(X, y)
+        tiny("NeuralClassifier", loss="binary_crossentropyy").fit(X, y)
 
 
 def test_class_weight_type_error(iris):
     X, y = iris
     with pytest.raises(InvalidParameterError, match="class_weight"):
-        small_classifier(class_weight="heavy").fit(X, y)
+        tiny("NeuralClassifier", class_weight="heavy").fit(X, y)
 
 
 def test_defaults_are_immutable_and_stored_verbatim():

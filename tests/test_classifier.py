@@ -1,7 +1,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import small_classifier
+from conftest import tiny
 from sklearn.base import is_classifier
 from sklearn.model_selection import StratifiedKFold, check_cv
 
@@ -17,7 +17,7 @@ def test_is_classifier_and_stratified_cv(iris):
 
 def test_multiclass_learns_iris(iris):
     X, y = iris
-    clf = small_classifier(epochs=30).fit(X, y)
+    clf = tiny("NeuralClassifier", epochs=30).fit(X, y)
     assert clf.score(X, y) > 0.9
     proba = clf.predict_proba(X)
     assert proba.shape == (150, 3)
@@ -39,7 +39,7 @@ def test_multiclass_learns_iris(iris):
 def test_labels_keep_their_dtype(iris, labels):
     X, y = iris
     y_lab = labels[y]
-    clf = small_classifier(epochs=2).fit(X, y_lab)
+    clf = tiny("NeuralClassifier", epochs=2).fit(X, y_lab)
     pred = clf.predict(X)
     assert pred.dtype == y_lab.dtype
     assert set(pred) <= set(labels)
@@ -49,7 +49,7 @@ def test_labels_keep_their_dtype(iris, labels):
 def test_binary_bool_labels_single_sigmoid(binary_data):
     X, y = binary_data
     yb = y.astype(bool)
-    clf = small_classifier(epochs=60).fit(X, yb)
+    clf = tiny("NeuralClassifier", epochs=60).fit(X, yb)
     assert clf.predict(X).dtype == bool
     assert clf.model_.output_shape == (None, 1)
     proba = clf.predict_proba(X)
@@ -62,7 +62,7 @@ def test_binary_bool_labels_single_sigmoid(binary_data):
 def test_multilabel(binary_data):
     X, y = binary_data
     Y = np.column_stack([y, 1 - y, (X[:, 0] > 0).astype(int)])
-    clf = small_classifier(epochs=20).fit(X, Y)
+    clf = tiny("NeuralClassifier", epochs=20).fit(X, Y)
     assert clf.n_outputs_ == 3
     pred = clf.predict(X)
     assert pred.shape == Y.shape
@@ -75,7 +75,7 @@ def test_multilabel(binary_data):
 
 def test_categorical_loss_uses_one_hot_targets(iris):
     X, y = iris
-    clf = small_classifier(loss="categorical_crossentropy", epochs=20).fit(X, y)
+    clf = tiny("NeuralClassifier", loss="categorical_crossentropy", epochs=20).fit(X, y)
     assert clf.target_encoder_.mode_ == "onehot"
     assert clf.score(X, y) > 0.8
 
@@ -85,9 +85,11 @@ def test_class_weight_balanced_and_dict_by_user_labels(binary_data):
     # strongly imbalanced: keep only 10 samples of class "b"
     keep = np.r_[np.flatnonzero(y == 0), np.flatnonzero(y == 1)[:10]]
     X, y = X[keep], np.array(["a", "b"])[y[keep]]
-    plain = small_classifier(epochs=10).fit(X, y)
-    heavy = small_classifier(epochs=10, class_weight={"a": 1.0, "b": 20.0}).fit(X, y)
-    balanced = small_classifier(epochs=10, class_weight="balanced").fit(X, y)
+    plain = tiny("NeuralClassifier", epochs=10).fit(X, y)
+    heavy = tiny("NeuralClassifier", epochs=10, class_weight={"a": 1.0, "b": 20.0}).fit(
+        X, y
+    )
+    balanced = tiny("NeuralClassifier", epochs=10, class_weight="balanced").fit(X, y)
     p_plain = plain.predict_proba(X)[:, 1].mean()
     assert heavy.predict_proba(X)[:, 1].mean() > p_plain
     assert balanced.predict_proba(X)[:, 1].mean() > p_plain
@@ -96,12 +98,12 @@ def test_class_weight_balanced_and_dict_by_user_labels(binary_data):
 def test_class_weight_unknown_label_is_an_error(binary_data):
     X, y = binary_data
     with pytest.raises(ValueError, match="not in"):
-        small_classifier(class_weight={0: 1.0, 7: 2.0}).fit(X, y)
+        tiny("NeuralClassifier", class_weight={0: 1.0, 7: 2.0}).fit(X, y)
 
 
 def test_partial_fit_one_epoch_per_call_and_classes(iris):
     X, y = iris
-    clf = small_classifier()
+    clf = tiny("NeuralClassifier")
     with pytest.raises(ValueError, match="classes="):
         clf.partial_fit(X[:20], y[:20])
     clf.partial_fit(X[:50], y[:50], classes=[0, 1, 2])
@@ -122,18 +124,20 @@ def test_partial_fit_one_epoch_per_call_and_classes(iris):
 def test_single_class_is_an_error(iris):
     X, y = iris
     with pytest.raises(ValueError, match="only one class"):
-        small_classifier().fit(X[:40], y[:40])
+        tiny("NeuralClassifier").fit(X[:40], y[:40])
 
 
 def test_continuous_target_is_an_error(regression_data):
     X, y = regression_data
     with pytest.raises(ValueError, match="Unknown label type"):
-        small_classifier().fit(X, y)
+        tiny("NeuralClassifier").fit(X, y)
 
 
 def test_stratified_validation_split(iris):
     X, y = iris
-    clf = small_classifier(early_stopping=True, validation_fraction=0.2, epochs=3)
+    clf = tiny(
+        "NeuralClassifier", early_stopping=True, validation_fraction=0.2, epochs=3
+    )
     clf.fit(X, y)
     assert "val_loss" in clf.history_
     assert len(clf.history_["val_loss"]) == clf.n_iter_
@@ -142,7 +146,7 @@ def test_stratified_validation_split(iris):
 def test_dataframe_input_keeps_feature_names(iris):
     X, y = iris
     df = pd.DataFrame(X, columns=["a", "b", "c", "d"])
-    clf = small_classifier(epochs=1).fit(df, y)
+    clf = tiny("NeuralClassifier", epochs=1).fit(df, y)
     np.testing.assert_array_equal(clf.feature_names_in_, ["a", "b", "c", "d"])
     assert clf.predict(df.iloc[:3]).shape == (3,)
 
@@ -159,17 +163,17 @@ def test_dataframe_input_keeps_feature_names(iris):
 def test_missing_or_mixed_labels_are_named(labels, match):
     X = np.random.default_rng(0).normal(size=(12, 3))
     with pytest.raises(ValueError, match=match):
-        small_classifier(epochs=1).fit(X, labels)
+        tiny("NeuralClassifier", epochs=1).fit(X, labels)
 
 
 def test_partial_fit_refuses_missing_labels_and_nan_classes():
     X = np.random.default_rng(0).normal(size=(12, 3))
     y = np.array(["a", "b"] * 6)
     with pytest.raises(ValueError, match="classes contains missing labels"):
-        small_classifier().partial_fit(X, y, classes=["a", "b", None])
+        tiny("NeuralClassifier").partial_fit(X, y, classes=["a", "b", None])
     with pytest.raises(ValueError, match="classes contains NaN"):
-        small_classifier().partial_fit(X, y == "a", classes=[0.0, 1.0, np.nan])
-    clf = small_classifier().partial_fit(X, y, classes=["a", "b"])
+        tiny("NeuralClassifier").partial_fit(X, y == "a", classes=[0.0, 1.0, np.nan])
+    clf = tiny("NeuralClassifier").partial_fit(X, y, classes=["a", "b"])
     with pytest.raises(ValueError, match="missing labels"):
         clf.partial_fit(X, np.array(["a", None] * 6, dtype=object))
     assert clf.n_iter_ == 1
@@ -178,10 +182,10 @@ def test_partial_fit_refuses_missing_labels_and_nan_classes():
 def test_continued_training_refuses_another_target_layout():
     X = np.random.default_rng(0).normal(size=(12, 3))
     y = np.array([0, 1] * 6)
-    clf = small_classifier().partial_fit(X, y, classes=[0, 1])
+    clf = tiny("NeuralClassifier").partial_fit(X, y, classes=[0, 1])
     with pytest.raises(ValueError, match=r"y has shape \(12, 2\).*single-label"):
         clf.partial_fit(X, np.column_stack([y, y]))
-    multi = small_classifier().partial_fit(X, np.column_stack([y, 1 - y]))
+    multi = tiny("NeuralClassifier").partial_fit(X, np.column_stack([y, 1 - y]))
     with pytest.raises(ValueError, match="indicator matrix of 2 columns"):
         multi.partial_fit(X, np.column_stack([y, y, y]))
     with pytest.raises(ValueError, match="indicator matrix of 2 columns"):
@@ -194,4 +198,4 @@ def test_continued_training_refuses_another_target_layout():
 def test_class_weight_must_be_finite_and_non_negative(weights):
     X = np.random.default_rng(0).normal(size=(12, 3))
     with pytest.raises(ValueError, match="invalid `class_weight`: expected finite"):
-        small_classifier(class_weight=weights).fit(X, np.array([0, 1] * 6))
+        tiny("NeuralClassifier", class_weight=weights).fit(X, np.array([0, 1] * 6))

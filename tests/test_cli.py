@@ -13,13 +13,12 @@ import joblib
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import CLI_FAST
 
 import skneural
 from skneural import cli
 from skneural.persistence import ModelBundle, atomic_write, load_bundle
 from skneural.tabular import DataError, infer_task, load_data, make_model
-
-FAST = ["--set", "epochs=4", "--set", "hidden_layer_sizes=16", "--quiet"]
 
 
 def run(*args: str) -> int:
@@ -63,7 +62,7 @@ def fitted_houses(houses, tmp_path_factory) -> tuple[Path, Path]:
         model,
         "--report",
         report,
-        *FAST,
+        *CLI_FAST,
     )
     assert code == 0
     return model, report
@@ -127,7 +126,8 @@ def test_classification_from_parquet_with_probabilities(tmp_path, capsys):
     frame.to_parquet(path)
     model = tmp_path / "iris.skn"
     assert (
-        run("fit", path, "--target", "species", "--cv", 2, "--out", model, *FAST) == 0
+        run("fit", path, "--target", "species", "--cv", 2, "--out", model, *CLI_FAST)
+        == 0
     )
     bundle = load_bundle(model)
     assert bundle.task == "classification"
@@ -261,7 +261,7 @@ def test_interrupt_saves_nothing(tmp_path, monkeypatch, capsys):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(cli, "_evaluate_and_fit", interrupted)
-    assert run("fit", "iris", "--out", model, *FAST) == 130
+    assert run("fit", "iris", "--out", model, *CLI_FAST) == 130
     assert "interrupted" in capsys.readouterr().err
     assert model.read_bytes() == b"the model saved before"
 

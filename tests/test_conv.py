@@ -6,6 +6,7 @@ import pickle
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import tiny
 from sklearn.base import clone
 from sklearn.datasets import load_digits
 from sklearn.model_selection import GridSearchCV
@@ -15,19 +16,6 @@ from test_datasets import INSTALLED
 
 from skneural import ConvClassifier, ConvRegressor, InvalidParameterError
 from skneural.backend import keras
-
-
-def small_conv(cls=ConvClassifier, **params):
-    """A conv estimator that trains in about a second on small images."""
-    defaults = dict(
-        filters=(4,),
-        hidden_layer_sizes=(8,),
-        epochs=1,
-        early_stopping=False,
-        learning_rate=0.01,
-        random_state=0,
-    )
-    return cls(**{**defaults, **params})
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +48,7 @@ def test_input_layouts(shape, params, network_shape, conv):
     rng = np.random.default_rng(0)
     X = rng.random((40, *shape), dtype=np.float32)
     y = np.arange(40) % 2
-    clf = small_conv(**params).fit(X, y)
+    clf = tiny("ConvClassifier", **params).fit(X, y)
     assert clf.input_shape_ == network_shape
     assert clf.n_features_in_ == int(np.prod(shape))
     assert clf.model_.input_shape == (None, *network_shape)
@@ -87,12 +75,12 @@ def test_shapes_that_fit_no_rule_are_refused(shape, params, match):
     X = np.zeros((40, *shape), dtype=np.float32)
     y = np.arange(len(X)) % 2
     with pytest.raises(ValueError, match=match):
-        small_conv(**params).fit(X, y)
+        tiny("ConvClassifier", **params).fit(X, y)
 
 
 def test_predict_takes_the_fitted_shape_whole_or_flattened(digits):
     X, y = digits
-    clf = small_conv().fit(X[:200], y[:200])
+    clf = tiny("ConvClassifier").fit(X[:200], y[:200])
     expected = clf.predict_proba(X[:5])
     np.testing.assert_allclose(clf.predict_proba(X[:5, :, :, None]), expected)
     np.testing.assert_allclose(clf.predict_proba(X[:5].reshape(5, 64)), expected)
@@ -108,8 +96,8 @@ def test_uint8_images_are_rescaled(digits):
     X, y = digits
     X8 = np.round(X[:200] * 255).astype(np.uint8)
     Xf = X8 / 255
-    auto = small_conv().fit(X8, y[:200])
-    floats = small_conv().fit(Xf, y[:200])
+    auto = tiny("ConvClassifier").fit(X8, y[:200])
+    floats = tiny("ConvClassifier").fit(Xf, y[:200])
     np.testing.assert_allclose(
         auto.predict_proba(X8), floats.predict_proba(Xf), rtol=1e-4, atol=1e-6
     )
@@ -117,17 +105,19 @@ def test_uint8_images_are_rescaled(digits):
     np.testing.assert_allclose(
         auto.predict_proba(X8), auto.predict_proba(Xf), rtol=1e-4, atol=1e-6
     )
-    explicit = small_conv(rescale=1 / 255).fit(X8.astype(np.float32), y[:200])
+    explicit = tiny("ConvClassifier", rescale=1 / 255).fit(
+        X8.astype(np.float32), y[:200]
+    )
     np.testing.assert_allclose(
         explicit.predict_proba(X8.astype(np.float32)),
         auto.predict_proba(X8),
         rtol=1e-4,
         atol=1e-6,
     )
-    raw = small_conv(rescale=None).fit(X8, y[:200])
+    raw = tiny("ConvClassifier", rescale=None).fit(X8, y[:200])
     assert not np.allclose(raw.predict_proba(X8), auto.predict_proba(X8))
     frame = pd.DataFrame(X8.reshape(200, 64))
-    from_frame = small_conv(image_shape=(8, 8)).fit(frame, y[:200])
+    from_frame = tiny("ConvClassifier", image_shape=(8, 8)).fit(frame, y[:200])
     np.testing.assert_allclose(
         from_frame.predict_proba(frame), auto.predict_proba(X8), rtol=1e-4, atol=1e-6
     )
@@ -155,7 +145,7 @@ def test_windows_larger_than_the_input_are_refused_before_training(
     digits, params, match
 ):
     X, y = digits
-    fitted = small_conv().fit(X[:100], y[:100])
+    fitted = tiny("ConvClassifier").fit(X[:100], y[:100])
     before = fitted.predict_proba(X[:5])
     started = []
     spy = keras.callbacks.LambdaCallback(on_train_begin=lambda logs: started.append(1))
@@ -168,13 +158,16 @@ def test_windows_larger_than_the_input_are_refused_before_training(
 
 def test_same_padding_fits_any_window(digits):
     X, y = digits
-    clf = small_conv(kernel_size=9, filters=(4, 4, 4, 4)).fit(X[:100], y[:100])
+    clf = tiny("ConvClassifier", kernel_size=9, filters=(4, 4, 4, 4)).fit(
+        X[:100], y[:100]
+    )
     assert clf.predict(X[:3]).shape == (3,)
 
 
 def test_augmentation_acts_only_while_training(digits):
     X, y = digits
-    clf = small_conv(
+    clf = tiny(
+        "ConvClassifier",
         random_flip="horizontal",
         random_rotation=0.1,
         random_zoom=0.1,
@@ -195,7 +188,9 @@ def test_augmentation_acts_only_while_training(digits):
 def test_augmentation_of_signals_is_refused():
     X = np.zeros((20, 16, 2), dtype=np.float32)
     with pytest.raises(ValueError, match="apply to images"):
-        small_conv(conv_dims=1, random_flip="horizontal").fit(X, np.arange(20) % 2)
+        tiny("ConvClassifier", conv_dims=1, random_flip="horizontal").fit(
+            X, np.arange(20) % 2
+        )
 
 
 @pytest.mark.parametrize(
@@ -227,7 +222,7 @@ def test_augmentation_of_signals_is_refused():
 def test_invalid_hyperparameters(digits, param, value, match):
     X, y = digits
     with pytest.raises(ValueError, match=match):
-        small_conv(**{param: value}).fit(X[:50], y[:50])
+        tiny("ConvClassifier", **{param: value}).fit(X[:50], y[:50])
 
 
 def test_invalid_parameter_error_type(digits):
@@ -235,7 +230,7 @@ def test_invalid_parameter_error_type(digits):
     with pytest.raises(
         InvalidParameterError, match="ConvClassifier: invalid `padding`"
     ):
-        small_conv(padding="full").fit(X[:50], y[:50])
+        tiny("ConvClassifier", padding="full").fit(X[:50], y[:50])
 
 
 @pytest.mark.parametrize(
@@ -249,13 +244,14 @@ def test_invalid_parameter_error_type(digits):
 )
 def test_global_pooling(digits, global_pooling, layer):
     X, y = digits
-    clf = small_conv(global_pooling=global_pooling).fit(X[:100], y[:100])
+    clf = tiny("ConvClassifier", global_pooling=global_pooling).fit(X[:100], y[:100])
     assert layer in _layer_types(clf)
 
 
 def test_block_layers_follow_the_parameters(digits):
     X, y = digits
-    clf = small_conv(
+    clf = tiny(
+        "ConvClassifier",
         filters=(4, 6),
         pooling="avg",
         conv_dropout=0.2,
@@ -277,8 +273,12 @@ def test_pipeline_after_a_2d_transformer(digits):
     flat = X.reshape(len(X), 64)
     pipe = make_pipeline(
         StandardScaler(),
-        small_conv(
-            filters=(8,), hidden_layer_sizes=(32,), image_shape=(8, 8), epochs=4
+        tiny(
+            "ConvClassifier",
+            filters=(8,),
+            hidden_layer_sizes=(32,),
+            image_shape=(8, 8),
+            epochs=4,
         ),
     )
     pipe.fit(flat[:1200], y[:1200])
@@ -289,7 +289,7 @@ def test_pipeline_after_a_2d_transformer(digits):
 def test_grid_search_over_filters_and_kernel_size(digits):
     X, y = digits
     grid = {"filters": [(4,), (8,)], "kernel_size": [3, 5]}
-    search = GridSearchCV(small_conv(), grid, cv=2).fit(X[:300], y[:300])
+    search = GridSearchCV(tiny("ConvClassifier"), grid, cv=2).fit(X[:300], y[:300])
     assert len(search.cv_results_["params"]) == 4
     assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
     assert search.best_params_["filters"] in grid["filters"]
@@ -298,7 +298,7 @@ def test_grid_search_over_filters_and_kernel_size(digits):
 
 def test_pickle_round_trip(digits):
     X, y = digits
-    clf = small_conv(random_rotation=0.05).fit(X[:200], y[:200])
+    clf = tiny("ConvClassifier", random_rotation=0.05).fit(X[:200], y[:200])
     loaded = pickle.loads(pickle.dumps(clf))
     np.testing.assert_allclose(loaded.predict_proba(X[:20]), clf.predict_proba(X[:20]))
     assert loaded.input_shape_ == (8, 8, 1)
@@ -310,7 +310,7 @@ def test_pickle_round_trip(digits):
 
 def test_partial_fit_keeps_the_layout(digits):
     X, y = digits
-    clf = small_conv()
+    clf = tiny("ConvClassifier")
     clf.partial_fit(X[:100], y[:100], classes=np.arange(10))
     clf.partial_fit(X[100:200].reshape(100, 64), y[100:200])  # flattened: fine
     assert clf.n_iter_ == 2
@@ -328,8 +328,12 @@ def test_regressor_on_multichannel_signals():
         [np.sin(2 * np.pi * freq * t + phase), np.cos(2 * np.pi * freq * t)], axis=-1
     ).astype(np.float32)
     y = np.column_stack([freq[:, 0], np.cos(phase[:, 0])])
-    reg = small_conv(
-        ConvRegressor, conv_dims=1, filters=(8, 16), hidden_layer_sizes=(32,), epochs=30
+    reg = tiny(
+        "ConvRegressor",
+        conv_dims=1,
+        filters=(8, 16),
+        hidden_layer_sizes=(32,),
+        epochs=30,
     ).fit(signals[:240], y[:240])
     assert reg.input_shape_ == (32, 2)
     assert "Conv1D" in _layer_types(reg)
@@ -355,7 +359,7 @@ def test_flat_rows_fitted_also_take_the_network_layout():
     # exactly that shape is what the network takes, so it is accepted too.
     rng = np.random.default_rng(0)
     X = rng.normal(size=(20, 16))
-    reg = small_conv(ConvRegressor).fit(X, X.mean(axis=1))
+    reg = tiny("ConvRegressor").fit(X, X.mean(axis=1))
     assert reg.input_shape_ == (16, 1)
     np.testing.assert_array_equal(reg.predict(X.reshape(20, 16, 1)), reg.predict(X))
     with pytest.raises(ValueError, match=r"fitted on samples of shape \(16, 1\)"):
@@ -365,7 +369,7 @@ def test_flat_rows_fitted_also_take_the_network_layout():
 def test_no_images_is_a_clear_error(digits):
     X, y = digits
     with pytest.raises(ValueError, match=r"0 sample\(s\)"):
-        small_conv().fit(X[:0], y[:0])
-    clf = small_conv().fit(X[:50], y[:50])
+        tiny("ConvClassifier").fit(X[:0], y[:0])
+    clf = tiny("ConvClassifier").fit(X[:50], y[:50])
     with pytest.raises(ValueError, match=r"0 sample\(s\)"):
         clf.predict(X[:0])

@@ -5,7 +5,7 @@ import os
 
 import numpy as np
 import pytest
-from conftest import small_classifier
+from conftest import tiny
 
 from skneural.datasets import (
     FASHION_MNIST_CLASSES,
@@ -43,7 +43,9 @@ def test_official_split(fashion):
 def test_a_small_slice_trains(fashion):
     (X_train, y_train), (X_test, y_test) = fashion
     X = X_train[:2_000].reshape(2_000, -1) / 255.0
-    clf = small_classifier(hidden_layer_sizes=(64,), epochs=8, learning_rate=0.003)
+    clf = tiny(
+        "NeuralClassifier", hidden_layer_sizes=(64,), epochs=8, learning_rate=0.003
+    )
     clf.fit(X, y_train[:2_000])
     assert clf.score(X_test[:1_000].reshape(1_000, -1) / 255.0, y_test[:1_000]) > 0.7
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import keras
 import numpy as np
 import pytest
-from conftest import installed, small_classifier, small_regressor
+from conftest import installed, tiny
 from sklearn.model_selection import GridSearchCV
 
 from skneural import InvalidParameterError, KerasRegressor, devices
@@ -35,9 +35,9 @@ def gpus(monkeypatch):
 
 def test_cpu_device_trains_and_predicts(regression_data):
     X, y = regression_data
-    est = small_regressor(device="cpu").fit(X, y)
+    est = tiny("NeuralRegressor", device="cpu").fit(X, y)
     assert est._network.placement == Placement("cpu:0")
-    auto = small_regressor().fit(X, y)
+    auto = tiny("NeuralRegressor").fit(X, y)
     np.testing.assert_allclose(est.predict(X), auto.predict(X), rtol=1e-5)
 
 
@@ -55,7 +55,7 @@ def test_cpu_device_trains_and_predicts(regression_data):
 )
 def test_bad_placement_is_refused_before_training(regression_data, params, match):
     X, y = regression_data
-    est = small_regressor(epochs=1).fit(X, y)
+    est = tiny("NeuralRegressor", epochs=1).fit(X, y)
     before = est.predict(X)
     with pytest.raises(InvalidParameterError, match=match):
         est.set_params(**params).fit(X, y)
@@ -66,7 +66,7 @@ def test_bad_placement_is_refused_before_training(regression_data, params, match
 def test_gpu_without_a_gpu_says_what_to_do(regression_data):
     X, y = regression_data
     with pytest.raises(InvalidParameterError, match=r"sees no GPU.*device='auto'"):
-        small_regressor(device="gpu").fit(X, y)
+        tiny("NeuralRegressor", device="gpu").fit(X, y)
 
 
 def test_auto_device_picks_a_gpu_and_workers_spread(gpus, monkeypatch):
@@ -94,7 +94,7 @@ def test_distribute_auto_mirrors_only_over_several_gpus(gpus):
 @pytest.mark.parametrize("precision", ["mixed_float16", "mixed_bfloat16"])
 def test_mixed_precision(precision, binary_data):
     X, y = binary_data
-    clf = small_classifier(precision=precision, epochs=10).fit(X, y)
+    clf = tiny("NeuralClassifier", precision=precision, epochs=10).fit(X, y)
     model = clf._network.model
     hidden = model.get_layer("hidden_1_dense")
     assert hidden.dtype_policy.name == precision
@@ -129,19 +129,22 @@ def test_precision_applies_to_wrapped_models(regression_data):
 
 def test_placements_do_not_share_pooled_networks(regression_data):
     X, y = regression_data
-    a = small_regressor(epochs=1).fit(X, y)
+    a = tiny("NeuralRegressor", epochs=1).fit(X, y)
     network = a._network
     del a  # its network goes back to the pool
-    b = small_regressor(epochs=1, precision="mixed_bfloat16").fit(X, y)
+    b = tiny("NeuralRegressor", epochs=1, precision="mixed_bfloat16").fit(X, y)
     assert b._network is not network
-    c = small_regressor(epochs=1).fit(X, y)
+    c = tiny("NeuralRegressor", epochs=1).fit(X, y)
     assert c._network is network  # the same placement takes it
 
 
 def test_parallel_search_with_processes(regression_data):
     X, y = regression_data
     search = GridSearchCV(
-        small_regressor(epochs=2), {"hidden_layer_sizes": [(4,), (8,)]}, cv=2, n_jobs=2
+        tiny("NeuralRegressor", epochs=2),
+        {"hidden_layer_sizes": [(4,), (8,)]},
+        cv=2,
+        n_jobs=2,
     ).fit(X, y)
     assert np.isfinite(search.best_score_)
 

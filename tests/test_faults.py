@@ -11,20 +11,10 @@ import re
 import keras
 import numpy as np
 import pytest
-from conftest import small_classifier, small_regressor
+from conftest import BOTH, data_for, outputs, tiny
 
 from skneural import DeviceMemoryError, DivergenceError, FitInterruptedWarning
 from skneural._loop import runner_for
-
-BOTH = [small_classifier, small_regressor]
-
-
-def data_for(make, iris, regression_data):
-    return iris if make is small_classifier else regression_data
-
-
-def outputs(est, X):
-    return est.predict_proba(X) if hasattr(est, "predict_proba") else est.predict(X)
 
 
 def snapshot(est):
@@ -62,7 +52,9 @@ class InterruptInBatch(keras.callbacks.Callback):
 @pytest.mark.parametrize("make", BOTH)
 def test_divergence_raises_and_keeps_nothing(make, iris, regression_data):
     X, y = data_for(make, iris, regression_data)
-    est = make(optimizer="sgd", learning_rate=1e12, activation="identity", epochs=50)
+    est = tiny(
+        make, optimizer="sgd", learning_rate=1e12, activation="identity", epochs=50
+    )
     with pytest.raises(
         DivergenceError, match=r"diverged at epoch \d+: loss became"
     ) as e:
@@ -78,8 +70,12 @@ def test_divergence_stops_at_once(regression_data):
     counter = keras.callbacks.LambdaCallback(
         on_epoch_end=lambda e, logs: seen.append(e)
     )
-    est = small_regressor(
-        optimizer="sgd", learning_rate=1e12, activation="identity", epochs=200
+    est = tiny(
+        "NeuralRegressor",
+        optimizer="sgd",
+        learning_rate=1e12,
+        activation="identity",
+        epochs=200,
     )
     with pytest.raises(DivergenceError, match=r"at epoch (\d+)") as e:
         est.set_params(callbacks=[counter]).fit(X * 1e3, y)
@@ -89,7 +85,8 @@ def test_divergence_stops_at_once(regression_data):
 
 def test_divergence_in_validation_loss_is_caught(regression_data):
     X, y = regression_data
-    est = small_regressor(
+    est = tiny(
+        "NeuralRegressor",
         optimizer="sgd",
         learning_rate=1e12,
         activation="identity",
@@ -105,7 +102,7 @@ def test_divergence_in_continued_training_restores_the_fitted_model(
     make, iris, regression_data
 ):
     X, y = data_for(make, iris, regression_data)
-    est = make(activation="identity", optimizer="sgd", epochs=3, warm_start=True)
+    est = tiny(make, activation="identity", optimizer="sgd", epochs=3, warm_start=True)
     est.fit(X, y)
     before, expected = snapshot(est), outputs(est, X)
     with pytest.raises(DivergenceError):
@@ -128,7 +125,7 @@ def test_a_diverging_trial_fails_without_stopping_the_study(regression_data):
     X, y = regression_data
     rates = optuna.distributions.CategoricalDistribution([1e12, 0.01])
     result = tune(
-        small_regressor(optimizer="sgd", activation="identity", epochs=3),
+        tiny("NeuralRegressor", optimizer="sgd", activation="identity", epochs=3),
         X,
         y,
         search_space={"learning_rate": rates},
@@ -150,7 +147,7 @@ def test_a_diverging_trial_fails_without_stopping_the_study(regression_data):
 @pytest.mark.parametrize("make", BOTH)
 def test_interrupt_keeps_the_weights_reached_so_far(make, iris, regression_data):
     X, y = data_for(make, iris, regression_data)
-    est = make(epochs=20, callbacks=[InterruptAt(epoch=3)])
+    est = tiny(make, epochs=20, callbacks=[InterruptAt(epoch=3)])
     with pytest.warns(FitInterruptedWarning, match=r"interrupted after 3 of 20 epochs"):
         assert est.fit(X, y) is est
     assert est.n_iter_ == 3 and len(est.history_["loss"]) == 3
@@ -164,7 +161,9 @@ def test_interrupt_keeps_the_weights_reached_so_far(make, iris, regression_data)
 
 def test_interrupt_inside_an_epoch_on_the_per_batch_path(iris):
     X, y = iris
-    est = small_classifier(epochs=20, batch_size=16, callbacks=[InterruptInBatch(25)])
+    est = tiny(
+        "NeuralClassifier", epochs=20, batch_size=16, callbacks=[InterruptInBatch(25)]
+    )
     with pytest.warns(FitInterruptedWarning, match=r"after 2 of 20 epochs"):
         est.fit(X, y)  # 10 batches an epoch: stopped in the third
     assert est.n_iter_ == 2
@@ -173,8 +172,12 @@ def test_interrupt_inside_an_epoch_on_the_per_batch_path(iris):
 
 def test_interrupt_with_early_stopping_restores_the_best_weights(regression_data):
     X, y = regression_data
-    est = small_regressor(
-        epochs=30, early_stopping=True, patience=50, callbacks=[InterruptAt(epoch=8)]
+    est = tiny(
+        "NeuralRegressor",
+        epochs=30,
+        early_stopping=True,
+        patience=50,
+        callbacks=[InterruptAt(epoch=8)],
     )
     with pytest.warns(FitInterruptedWarning, match="keeps the best weights so far"):
         est.fit(X, y)
@@ -185,7 +188,7 @@ def test_interrupt_with_early_stopping_restores_the_best_weights(regression_data
 
 def test_interrupt_before_the_first_epoch_changes_nothing(iris):
     X, y = iris
-    est = small_classifier(epochs=3).fit(X, y)
+    est = tiny("NeuralClassifier", epochs=3).fit(X, y)
     expected = est.predict_proba(X)
     est.set_params(callbacks=[InterruptAt(epoch=0)])
     with pytest.raises(KeyboardInterrupt):
@@ -202,7 +205,7 @@ def test_out_of_memory_suggests_a_smaller_batch_size(regression_data, monkeypatc
     if keras.backend.backend() != "tensorflow":
         pytest.skip("injects TensorFlow's own out-of-memory error")
     X, y = regression_data
-    est = small_regressor(batch_size=64).fit(X, y)
+    est = tiny("NeuralRegressor", batch_size=64).fit(X, y)
     expected = est.predict(X)
     runner = type(runner_for(est._network))
 

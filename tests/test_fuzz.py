@@ -28,18 +28,8 @@ import hypothesis.strategies as st
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import ESTIMATOR_NAMES
+from conftest import ESTIMATOR_NAMES, tiny
 from hypothesis import HealthCheck, Phase, given, settings
-from keras_models import dense_classifier, dense_regressor
-
-from skneural import (
-    ConvClassifier,
-    ConvRegressor,
-    KerasClassifier,
-    KerasRegressor,
-    NeuralClassifier,
-    NeuralRegressor,
-)
 
 pytestmark = pytest.mark.filterwarnings("ignore")
 
@@ -129,34 +119,15 @@ def _report_cases(request):
 
 # ---------------------------------------------------------------- estimators
 def make(kind: str, **params):
-    """A tiny, fast, seeded estimator of ``kind``."""
-    common = {"epochs": 1, "random_state": 0}
-    if kind in ("NeuralClassifier", "NeuralRegressor"):
-        cls = NeuralClassifier if kind == "NeuralClassifier" else NeuralRegressor
-        return cls(hidden_layer_sizes=(4,), **common, **params)
-    if kind in ("ConvClassifier", "ConvRegressor"):
-        cls = ConvClassifier if kind == "ConvClassifier" else ConvRegressor
-        return cls(
-            filters=(2,),
-            hidden_layer_sizes=(4,),
-            early_stopping=False,
-            reduce_lr_on_plateau=False,
-            **common,
-            **params,
-        )
-    if kind == "KerasClassifier":
-        return KerasClassifier(
-            dense_classifier, hidden=4, optimizer="adam", verbose=0, **common, **params
-        )
-    return KerasRegressor(
-        dense_regressor,
-        hidden=4,
-        loss="mse",
-        optimizer="adam",
-        verbose=0,
-        **common,
-        **params,
-    )
+    """The tiny estimator of ``kind``, made smaller still: one epoch, 4 units."""
+    small = {"epochs": 1}
+    if kind.startswith("Keras"):
+        small["hidden"] = 4
+    else:
+        small["hidden_layer_sizes"] = (4,)
+    if kind.startswith("Conv"):
+        small.update(filters=(2,), reduce_lr_on_plateau=False)
+    return tiny(kind, **{**small, **params})
 
 
 def is_classifier(kind: str) -> bool:

@@ -6,7 +6,7 @@ import textwrap
 
 import numpy as np
 import pytest
-from conftest import small_classifier, small_regressor
+from conftest import BOTH, outputs, tiny
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.ensemble import BaggingRegressor, StackingRegressor, VotingClassifier
@@ -19,14 +19,16 @@ from sklearn.preprocessing import StandardScaler
 
 def test_pipeline_with_preprocessing(iris):
     X, y = iris
-    pipe = make_pipeline(StandardScaler(), small_classifier(epochs=20)).fit(X, y)
+    pipe = make_pipeline(StandardScaler(), tiny("NeuralClassifier", epochs=20)).fit(
+        X, y
+    )
     assert pipe.score(X, y) > 0.9
 
 
 def test_grid_search_over_architecture_and_training(regression_data):
     X, y = regression_data
     grid = GridSearchCV(
-        small_regressor(epochs=3),
+        tiny("NeuralRegressor", epochs=3),
         {
             "hidden_layer_sizes": [(8,), (8, 4)],
             "dropout": [0.0, 0.2],
@@ -43,15 +45,17 @@ def test_cross_val_score_is_stratified_for_the_classifier(iris):
     X, y = iris
     order = np.argsort(y)  # sorted labels: unstratified folds would miss classes
     X, y = X[order], y[order]
-    scores = cross_val_score(small_classifier(epochs=15), X, y, cv=3)
+    scores = cross_val_score(tiny("NeuralClassifier", epochs=15), X, y, cv=3)
     assert scores.min() > 0.6
-    expected = cross_val_score(small_classifier(epochs=15), X, y, cv=StratifiedKFold(3))
+    expected = cross_val_score(
+        tiny("NeuralClassifier", epochs=15), X, y, cv=StratifiedKFold(3)
+    )
     np.testing.assert_allclose(scores, expected)
 
 
 def test_calibrated_classifier(binary_data):
     X, y = binary_data
-    cal = CalibratedClassifierCV(small_classifier(epochs=5), cv=3).fit(X, y)
+    cal = CalibratedClassifierCV(tiny("NeuralClassifier", epochs=5), cv=3).fit(X, y)
     assert cal.predict_proba(X).shape == (len(X), 2)
 
 
@@ -59,7 +63,7 @@ def test_voting_classifier_soft(iris):
     X, y = iris
     vote = VotingClassifier(
         [
-            ("net", small_classifier(epochs=10)),
+            ("net", tiny("NeuralClassifier", epochs=10)),
             ("lr", LogisticRegression(max_iter=500)),
         ],
         voting="soft",
@@ -69,19 +73,21 @@ def test_voting_classifier_soft(iris):
 
 def test_bagging_stacking_multioutput_and_transformed_target(regression_data):
     X, y = regression_data
-    bag = BaggingRegressor(small_regressor(epochs=3), n_estimators=2, random_state=0)
+    bag = BaggingRegressor(
+        tiny("NeuralRegressor", epochs=3), n_estimators=2, random_state=0
+    )
     assert bag.fit(X, y).predict(X).shape == (len(X),)
     stack = StackingRegressor(
-        [("net", small_regressor(epochs=3)), ("ridge", Ridge())],
+        [("net", tiny("NeuralRegressor", epochs=3)), ("ridge", Ridge())],
         final_estimator=Ridge(),
         cv=2,
     )
     assert stack.fit(X, y).predict(X).shape == (len(X),)
     Y = np.column_stack([y, y**2])
-    multi = MultiOutputRegressor(small_regressor(epochs=2)).fit(X, Y)
+    multi = MultiOutputRegressor(tiny("NeuralRegressor", epochs=2)).fit(X, Y)
     assert multi.predict(X).shape == (len(X), 2)
     ttr = TransformedTargetRegressor(
-        small_regressor(epochs=20), transformer=StandardScaler()
+        tiny("NeuralRegressor", epochs=20), transformer=StandardScaler()
     )
     assert ttr.fit(X, 1000 * y + 5000).score(X, 1000 * y + 5000) > 0.8
 
@@ -100,13 +106,13 @@ SCRIPT = textwrap.dedent(
 )
 
 
-@pytest.mark.parametrize("make", [small_classifier, small_regressor])
-def test_joblib_round_trip_in_a_fresh_process(make, iris, tmp_path):
+@pytest.mark.parametrize("name", BOTH)
+def test_joblib_round_trip_in_a_fresh_process(name, iris, tmp_path):
     import joblib
 
     X, y = iris
-    est = make(epochs=3, hidden_layer_sizes=(8, 8), dropout=0.1).fit(X, y)
-    expected = est.predict_proba(X) if hasattr(est, "predict_proba") else est.predict(X)
+    est = tiny(name, epochs=3, hidden_layer_sizes=(8, 8), dropout=0.1).fit(X, y)
+    expected = outputs(est, X)
     path = tmp_path / "est.joblib"
     joblib.dump(est, path)
     script = tmp_path / "load.py"

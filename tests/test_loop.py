@@ -3,7 +3,7 @@
 import keras
 import numpy as np
 import pytest
-from conftest import small_classifier, small_regressor
+from conftest import tiny
 
 import skneural._loop as loop
 import skneural.base
@@ -29,7 +29,9 @@ def test_same_training_as_model_fit(monkeypatch, regression_data, weighted):
     kwargs = {"sample_weight": np.linspace(0.5, 2.0, len(y))} if weighted else {}
 
     def make():
-        return small_regressor(shuffle=False, epochs=4, l2=1e-3, metrics=["mae"])
+        return tiny(
+            "NeuralRegressor", shuffle=False, epochs=4, l2=1e-3, metrics=["mae"]
+        )
 
     fast, slow = _fit_both(monkeypatch, make, X, y, **kwargs)
     assert fast.history_.keys() == slow.history_.keys() == {"loss", "mae"}
@@ -42,8 +44,13 @@ def test_validation_and_early_stopping_match_model_fit(monkeypatch, binary_data)
     X, y = binary_data
 
     def make():
-        return small_classifier(
-            shuffle=False, epochs=30, early_stopping=True, patience=3, metrics=["auc"]
+        return tiny(
+            "NeuralClassifier",
+            shuffle=False,
+            epochs=30,
+            early_stopping=True,
+            patience=3,
+            metrics=["auc"],
         )
 
     fast, slow = _fit_both(monkeypatch, make, X, y)
@@ -57,7 +64,9 @@ def test_validation_and_early_stopping_match_model_fit(monkeypatch, binary_data)
 def test_learning_rate_schedule_callbacks_act_inside_compiled_loop(regression_data):
     X, y = regression_data
     halve = keras.callbacks.LearningRateScheduler(lambda epoch, lr: lr * 0.5)
-    est = small_regressor(epochs=4, learning_rate=0.08, callbacks=[halve]).fit(X, y)
+    est = tiny("NeuralRegressor", epochs=4, learning_rate=0.08, callbacks=[halve]).fit(
+        X, y
+    )
     lr = float(keras.ops.convert_to_numpy(est.model_.optimizer.learning_rate))
     assert lr == pytest.approx(0.08 / 2**4)
     assert est.history_["learning_rate"] == pytest.approx([0.04, 0.02, 0.01, 0.005])
@@ -83,7 +92,7 @@ def test_batch_level_callbacks_still_see_every_batch(regression_data, wrapper):
             _dense_model, n_features=X.shape[1], loss="mse", epochs=3, verbose=0
         )
     else:
-        est = small_regressor(epochs=3)
+        est = tiny("NeuralRegressor", epochs=3)
     _BATCHES.clear()
     est.set_params(callbacks=[_BatchCounter()]).fit(X, y)
     assert _BATCHES == [0, 1, 2, 3] * 3
@@ -91,7 +100,7 @@ def test_batch_level_callbacks_still_see_every_batch(regression_data, wrapper):
 
 def test_which_callbacks_keep_the_compiled_loop(regression_data):
     X, y = regression_data
-    network = small_regressor(epochs=1).fit(X, y)._network
+    network = tiny("NeuralRegressor", epochs=1).fit(X, y)._network
     assert loop._acts_per_batch(_BatchCounter())
     assert loop._acts_per_batch(keras.callbacks.TensorBoard(update_freq="batch"))
     assert not loop._acts_per_batch(keras.callbacks.TensorBoard(update_freq="epoch"))
@@ -106,7 +115,7 @@ def test_which_callbacks_keep_the_compiled_loop(regression_data):
 
 def test_progress_output_once_per_epoch(capsys, regression_data):
     X, y = regression_data
-    small_regressor(epochs=3, verbose=2).fit(X, y)
+    tiny("NeuralRegressor", epochs=3, verbose=2).fit(X, y)
     out = capsys.readouterr().out
     assert out.count("Epoch ") == 3 and "loss:" in out
 
@@ -116,7 +125,7 @@ def test_progress_output_once_per_epoch(capsys, regression_data):
 )
 def test_one_trace_serves_every_data_size_and_batch_size(regression_data):
     X, y = regression_data
-    est = small_regressor(epochs=1)
+    est = tiny("NeuralRegressor", epochs=1)
     for n, batch in ((120, 32), (97, 32), (64, 16), (33, 7)):
         est.set_params(batch_size=batch).fit(X[:n], y[:n])
     runner = loop.runner_for(est._network)

@@ -3,7 +3,7 @@
 import gc
 
 import numpy as np
-from conftest import small_regressor
+from conftest import tiny
 from sklearn.base import clone
 from sklearn.model_selection import cross_val_score
 
@@ -13,17 +13,17 @@ from skneural._pool import POOL, NetworkPool, structure_key
 def test_discarded_estimators_give_their_network_back(regression_data):
     X, y = regression_data
     POOL.clear()
-    est = small_regressor(epochs=1, hidden_layer_sizes=(7,)).fit(X, y)
+    est = tiny("NeuralRegressor", epochs=1, hidden_layer_sizes=(7,)).fit(X, y)
     net = est._network
     del est
     gc.collect()
-    other = small_regressor(epochs=1, hidden_layer_sizes=(7,)).fit(X, y)
+    other = tiny("NeuralRegressor", epochs=1, hidden_layer_sizes=(7,)).fit(X, y)
     assert other._network is net
 
 
 def test_live_estimators_never_share_a_network(regression_data):
     X, y = regression_data
-    a = small_regressor(epochs=1, hidden_layer_sizes=(7,)).fit(X, y)
+    a = tiny("NeuralRegressor", epochs=1, hidden_layer_sizes=(7,)).fit(X, y)
     b = clone(a).fit(X, y)
     assert a._network is not b._network
     pa = a.predict(X)
@@ -34,10 +34,10 @@ def test_live_estimators_never_share_a_network(regression_data):
 def test_reading_model_keeps_it(regression_data):
     X, y = regression_data
     POOL.clear()
-    model = small_regressor(epochs=1, hidden_layer_sizes=(9,)).fit(X, y).model_
+    model = tiny("NeuralRegressor", epochs=1, hidden_layer_sizes=(9,)).fit(X, y).model_
     gc.collect()
     weights = [w.copy() for w in model.get_weights()]
-    small_regressor(epochs=2, hidden_layer_sizes=(9,), random_state=5).fit(X, y)
+    tiny("NeuralRegressor", epochs=2, hidden_layer_sizes=(9,), random_state=5).fit(X, y)
     for before, after in zip(weights, model.get_weights(), strict=True):
         np.testing.assert_array_equal(before, after)
 
@@ -45,7 +45,7 @@ def test_reading_model_keeps_it(regression_data):
 def test_refit_gives_the_old_network_back(regression_data):
     X, y = regression_data
     POOL.clear()
-    est = small_regressor(epochs=1, hidden_layer_sizes=(11,))
+    est = tiny("NeuralRegressor", epochs=1, hidden_layer_sizes=(11,))
     nets = set()
     for _ in range(4):
         est.fit(X, y)
@@ -56,12 +56,16 @@ def test_refit_gives_the_old_network_back(regression_data):
 def test_reused_network_trains_like_a_new_one(regression_data):
     X, y = regression_data
     POOL.clear()
-    fresh = small_regressor(epochs=3, dropout=0.1, hidden_layer_sizes=(13,)).fit(X, y)
+    fresh = tiny(
+        "NeuralRegressor", epochs=3, dropout=0.1, hidden_layer_sizes=(13,)
+    ).fit(X, y)
     expected = fresh.predict(X)
     net = fresh._network
     del fresh
     gc.collect()
-    reused = small_regressor(epochs=3, dropout=0.1, hidden_layer_sizes=(13,)).fit(X, y)
+    reused = tiny(
+        "NeuralRegressor", epochs=3, dropout=0.1, hidden_layer_sizes=(13,)
+    ).fit(X, y)
     assert reused._network is net
     np.testing.assert_array_equal(reused.predict(X), expected)
 
@@ -70,7 +74,9 @@ def test_cross_validation_reuses_networks(regression_data):
     X, y = regression_data
     POOL.clear()
     before = len(POOL)
-    cross_val_score(small_regressor(epochs=1, hidden_layer_sizes=(5,)), X, y, cv=4)
+    cross_val_score(
+        tiny("NeuralRegressor", epochs=1, hidden_layer_sizes=(5,)), X, y, cv=4
+    )
     gc.collect()
     assert len(POOL) - before <= 2
 

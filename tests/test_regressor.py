@@ -1,7 +1,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import small_regressor
+from conftest import tiny
 from sklearn.base import is_regressor
 from sklearn.linear_model import LinearRegression
 
@@ -16,7 +16,7 @@ def test_fits_a_smooth_function():
     rng = np.random.default_rng(0)
     X = rng.uniform(-2, 2, size=(400, 2))
     y = np.sin(X[:, 0]) + X[:, 1] ** 2
-    reg = small_regressor(hidden_layer_sizes=(32, 32), epochs=60).fit(X, y)
+    reg = tiny("NeuralRegressor", hidden_layer_sizes=(32, 32), epochs=60).fit(X, y)
     # a linear model cannot do this; the network must beat it clearly
     assert reg.score(X, y) > 0.9 > LinearRegression().fit(X, y).score(X, y)
     pred = reg.predict(X)
@@ -26,17 +26,20 @@ def test_fits_a_smooth_function():
 def test_multi_output(regression_data):
     X, y = regression_data
     Y = np.column_stack([y, -2 * y])
-    reg = small_regressor(epochs=30).fit(X, Y)
+    reg = tiny("NeuralRegressor", epochs=30).fit(X, Y)
     assert reg.n_outputs_ == 2
     assert reg.predict(X).shape == (len(X), 2)
     assert reg.score(X, Y) > 0.8
     # a column target stays a column
-    assert small_regressor(epochs=1).fit(X, y[:, None]).predict(X).shape == (len(X), 1)
+    assert tiny("NeuralRegressor", epochs=1).fit(X, y[:, None]).predict(X).shape == (
+        len(X),
+        1,
+    )
 
 
 def test_output_starts_at_the_target_mean(regression_data):
     X, y = regression_data
-    reg = small_regressor(hidden_layer_sizes=(), epochs=1, learning_rate=1e-9)
+    reg = tiny("NeuralRegressor", hidden_layer_sizes=(), epochs=1, learning_rate=1e-9)
     reg.fit(X, y + 1000.0)
     # one tiny step away from the initial bias: predictions sit at the mean
     assert abs(reg.predict(X).mean() - (y.mean() + 1000.0)) < 5
@@ -47,15 +50,15 @@ def test_output_starts_at_the_target_mean(regression_data):
 )
 def test_regression_losses(regression_data, loss):
     X, y = regression_data
-    reg = small_regressor(loss=loss, epochs=2).fit(X, y + 3)
+    reg = tiny("NeuralRegressor", loss=loss, epochs=2).fit(X, y + 3)
     assert np.isfinite(reg.history_["loss"]).all()
 
 
 def test_linear_model_without_hidden_layers(regression_data):
     X, y = regression_data
-    reg = small_regressor(hidden_layer_sizes=(), epochs=40, learning_rate=0.05).fit(
-        X, y
-    )
+    reg = tiny(
+        "NeuralRegressor", hidden_layer_sizes=(), epochs=40, learning_rate=0.05
+    ).fit(X, y)
     assert [type(layer).__name__ for layer in reg.model_.layers] == [
         "InputLayer",
         "Dense",
@@ -65,7 +68,7 @@ def test_linear_model_without_hidden_layers(regression_data):
 
 def test_partial_fit_one_epoch(regression_data):
     X, y = regression_data
-    reg = small_regressor()
+    reg = tiny("NeuralRegressor")
     reg.partial_fit(X[:1], y[:1])  # a single sample is fine for online learning
     reg.partial_fit(X, y)
     assert reg.n_iter_ == 2
@@ -99,22 +102,22 @@ def test_partial_fit_one_epoch(regression_data):
 def test_unusable_targets_are_named(y, match):
     X = np.random.default_rng(0).normal(size=(12, 3))
     with pytest.raises(ValueError, match=match):
-        small_regressor(epochs=1).fit(X, y)
+        tiny("NeuralRegressor", epochs=1).fit(X, y)
 
 
 def test_continued_training_keeps_the_number_of_outputs(regression_data):
     X, y = regression_data
     Y = np.column_stack([y, y])
     for first, later in [(y, Y), (Y, y), (Y, np.column_stack([y, y, y]))]:
-        reg = small_regressor(epochs=1).partial_fit(X, first)
+        reg = tiny("NeuralRegressor", epochs=1).partial_fit(X, first)
         before = reg.predict(X)
         with pytest.raises(
             ValueError, match=r"target column\(s\), but the network was fitted with"
         ):
             reg.partial_fit(X, later)
         np.testing.assert_array_equal(reg.predict(X), before)
-    reg = small_regressor(epochs=1, warm_start=True).fit(X, y)
+    reg = tiny("NeuralRegressor", epochs=1, warm_start=True).fit(X, y)
     with pytest.raises(ValueError, match="1 output"):
         reg.fit(X, Y)
     # (n,) and (n, 1) are the same single output
-    small_regressor(epochs=1).partial_fit(X, y[:, None]).partial_fit(X, y)
+    tiny("NeuralRegressor", epochs=1).partial_fit(X, y[:, None]).partial_fit(X, y)

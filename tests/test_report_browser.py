@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import CLI_FAST
 
 from skneural import cli
 
@@ -25,8 +26,6 @@ if CHROMIUM is None:
     pytest.skip(
         "chromium is not installed (apt-get install chromium)", allow_module_level=True
     )
-
-FAST = ["--set", "epochs=6", "--set", "hidden_layer_sizes=16", "--quiet", "--cv", "3"]
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +72,9 @@ def test_report_renders_its_figures_in_chromium(
 ):
     report = tmp_path / f"{dataset}.html"
     out = str(tmp_path / "m.skn")
-    code = cli.main(["fit", dataset, "--out", out, "--report", str(report), *FAST])
+    code = cli.main(
+        ["fit", dataset, "--out", out, "--report", str(report), *CLI_FAST, "--cv", "3"]
+    )
     assert code == 0
     page, problems = _open(browser, report)
     headings = page.locator("h2").all_inner_texts()
@@ -95,7 +96,7 @@ def test_tuned_report_shows_the_study(browser, tmp_path):
     report = tmp_path / "tuned.html"
     out = str(tmp_path / "m.skn")
     args = ["--trials", "2", "--out", out, "--report", str(report), "--no-baselines"]
-    assert cli.main(["tune", "iris", *args, *FAST]) == 0
+    assert cli.main(["tune", "iris", *args, *CLI_FAST, "--cv", "3"]) == 0
     page, problems = _open(browser, report)
     assert "Tuning" in page.locator("h2").all_inner_texts()
     alts = [f["alt"] for f in _figures(page)]

@@ -16,7 +16,7 @@ import joblib
 import keras
 import numpy as np
 import pytest
-from conftest import ESTIMATOR_NAMES, small_classifier, small_regressor
+from conftest import ESTIMATOR_NAMES, tiny
 from keras_models import dense_classifier, dense_regressor
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.datasets import load_digits
@@ -48,9 +48,13 @@ def _fitted(kind, iris, regression_data, digits):
     Xd, yd = digits
     conv = dict(image_shape=(8, 8, 1), filters=(4,), hidden_layer_sizes=(8,), epochs=1)
     if kind == "NeuralClassifier":
-        return small_classifier(dropout=0.1, batch_normalization=True).fit(Xc, yc), Xc
+        return tiny("NeuralClassifier", dropout=0.1, batch_normalization=True).fit(
+            Xc, yc
+        ), Xc
     if kind == "NeuralRegressor":
-        return small_regressor(l2=1e-3).fit(Xr, np.c_[yr, -yr]), Xr  # two outputs
+        return tiny("NeuralRegressor", l2=1e-3).fit(
+            Xr, np.c_[yr, -yr]
+        ), Xr  # two outputs
     if kind == "ConvClassifier":
         return ConvClassifier(random_state=0, **conv).fit(Xd, yd), Xd
     if kind == "ConvRegressor":
@@ -64,7 +68,7 @@ def _fitted(kind, iris, regression_data, digits):
         return est.fit(Xr, yr), Xr
     if kind == "Pipeline":
         net = TransformedTargetRegressor(
-            small_regressor(early_stopping=True), transformer=StandardScaler()
+            tiny("NeuralRegressor", early_stopping=True), transformer=StandardScaler()
         )
         return make_pipeline(StandardScaler(), net).fit(Xr, yr * 1000), Xr
     raise AssertionError(kind)
@@ -121,7 +125,7 @@ def test_every_estimator_round_trips_in_a_fresh_process(
 
 def test_loaded_estimator_is_complete_and_trains_on(iris, tmp_path):
     X, y = iris
-    est = small_classifier(early_stopping=True, epochs=4).fit(X, y)
+    est = tiny("NeuralClassifier", early_stopping=True, epochs=4).fit(X, y)
     est.save(tmp_path / "m.skn")
     back = skneural.load(tmp_path / "m.skn")
     assert back.get_params() == est.get_params()
@@ -137,7 +141,8 @@ def test_loaded_estimator_is_complete_and_trains_on(iris, tmp_path):
 
 def test_unfitted_estimators_and_keras_objects_in_parameters(iris, tmp_path):
     X, y = iris
-    est = small_classifier(
+    est = tiny(
+        "NeuralClassifier",
         optimizer=keras.optimizers.Adam(learning_rate=0.003),
         kernel_initializer=keras.initializers.HeNormal(seed=1),
         loss=keras.losses.CategoricalCrossentropy(label_smoothing=0.1),
@@ -156,7 +161,7 @@ def test_unfitted_estimators_and_keras_objects_in_parameters(iris, tmp_path):
 
 def test_the_saved_precision_is_kept(iris, tmp_path):
     X, y = iris
-    est = small_classifier(precision="mixed_bfloat16").fit(X, y)
+    est = tiny("NeuralClassifier", precision="mixed_bfloat16").fit(X, y)
     est.save(tmp_path / "m.skn")
     back = skneural.load(tmp_path / "m.skn")
     assert back._network.placement.precision == "mixed_bfloat16"
@@ -166,7 +171,7 @@ def test_the_saved_precision_is_kept(iris, tmp_path):
 
 def test_saving_does_not_change_the_estimator(iris, tmp_path):
     X, y = iris
-    est = small_classifier().fit(X, y)
+    est = tiny("NeuralClassifier").fit(X, y)
     before = (est.get_params(), est.predict_proba(X), dict(vars(est)))
     est.save(tmp_path / "m.skn")
     assert est.get_params() == before[0]
@@ -176,7 +181,7 @@ def test_saving_does_not_change_the_estimator(iris, tmp_path):
 
 
 def test_callbacks_cannot_be_saved_safely(iris, tmp_path):
-    est = small_classifier(callbacks=[keras.callbacks.EarlyStopping()])
+    est = tiny("NeuralClassifier", callbacks=[keras.callbacks.EarlyStopping()])
     path = tmp_path / "m.skn"
     path.write_bytes(b"the model saved before")
     with pytest.raises(TypeError, match=r"callbacks\[0\].*set callbacks=None"):
@@ -187,7 +192,7 @@ def test_callbacks_cannot_be_saved_safely(iris, tmp_path):
 def test_an_interrupted_save_leaves_the_old_file(iris, tmp_path, monkeypatch):
     X, y = iris
     path = tmp_path / "m.skn"
-    small_classifier().fit(X, y).save(path)
+    tiny("NeuralClassifier").fit(X, y).save(path)
     good = path.read_bytes()
 
     def interrupted(model):
@@ -195,7 +200,7 @@ def test_an_interrupted_save_leaves_the_old_file(iris, tmp_path, monkeypatch):
 
     monkeypatch.setattr(skneural.saving, "_keras_bytes", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        small_regressor().fit(*iris).save(path)
+        tiny("NeuralRegressor").fit(*iris).save(path)
     assert path.read_bytes() == good
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.skn"]  # no temp file
     monkeypatch.undo()
@@ -204,7 +209,7 @@ def test_an_interrupted_save_leaves_the_old_file(iris, tmp_path, monkeypatch):
 
 def test_pickle_and_joblib_still_work(iris, tmp_path):
     X, y = iris
-    est = small_classifier().fit(X, y)
+    est = tiny("NeuralClassifier").fit(X, y)
     joblib.dump(est, tmp_path / "m.joblib")
     np.testing.assert_array_equal(
         joblib.load(tmp_path / "m.joblib").predict(X), est.predict(X)
@@ -221,7 +226,7 @@ def test_pickle_and_joblib_still_work(iris, tmp_path):
 def saved(tmp_path_factory, iris):
     X, y = iris
     path = tmp_path_factory.mktemp("saved") / "m.skn"
-    small_classifier().fit(X, y).save(path)
+    tiny("NeuralClassifier").fit(X, y).save(path)
     return path
 
 
@@ -259,7 +264,7 @@ def test_truncated_and_garbage_files_are_refused(saved, tmp_path):
 
 def test_a_pickle_is_refused_where_the_safe_format_is_expected(iris, tmp_path):
     X, y = iris
-    est = small_classifier().fit(X, y)
+    est = tiny("NeuralClassifier").fit(X, y)
     for name, dump in (("p.skn", pickle.dump), ("j.skn", joblib.dump)):
         path = tmp_path / name
         if dump is pickle.dump:
@@ -286,7 +291,7 @@ def test_a_network_with_a_lambda_layer_is_refused(saved, tmp_path):
 
 def test_references_to_code_are_refused_unless_trusted(iris, tmp_path):
     X, y = iris
-    pipe = make_pipeline(FunctionTransformer(os.getcwd), small_classifier())
+    pipe = make_pipeline(FunctionTransformer(os.getcwd), tiny("NeuralClassifier"))
     path = tmp_path / "pipe.skn"
     skneural.save(pipe, path)  # a reference to os.getcwd, not its code
     with pytest.raises(ModelFileError, match=r"not trusted by default: posix\.getcwd"):

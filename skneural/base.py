@@ -224,7 +224,15 @@ class BaseNeuralEstimator(BaseEstimator):
         rs = self.random_state
         if rs is None:
             return None
-        drawn = check_random_state(rs).randint(2**31 - 1)  # also validates rs
+        try:
+            drawn = check_random_state(rs).randint(2**31 - 1)
+        except ValueError:
+            P.fail(
+                type(self).__name__,
+                "random_state",
+                "None, an integer or a numpy.random.RandomState instance",
+                rs,
+            )
         base = int(rs) if isinstance(rs, (int, np.integer)) else int(drawn)
         if n_done == 0:
             return base

@@ -3,6 +3,7 @@
 import copy
 import pickle
 import random
+import re
 
 import keras
 import numpy as np
@@ -17,6 +18,62 @@ from skneural import (
     NeuralRegressor,
     NotFittedError,
 )
+from skneural.inference import chunk_rows
+
+
+class WeightsAtEpochEnd(keras.callbacks.Callback):
+    """Keep a copy of the network's weights at the end of every epoch.
+
+    Estimators deep-copy their callbacks for each fit; this one is its own
+    copy, so the test can read what the fit recorded in ``weights``.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.weights = []
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.weights.append([w.copy() for w in self.model.get_weights()])
+
+
+def same_weights(a, b) -> bool:
+    return all(np.array_equal(u, v) for u, v in zip(a, b, strict=True))
+
+
+def keras_early_stopping(monitored, patience, min_delta):
+    """``(best epoch, epochs run)`` by Keras's EarlyStopping rule on ``monitored``.
+
+    An epoch improves when its value is below the best so far minus
+    ``min_delta``; training stops ``patience`` epochs after the last
+    improvement. Epochs run is None when the rule would not have stopped.
+    """
+    best, best_epoch, wait = np.inf, 0, 0
+    for epoch, value in enumerate(monitored):
+        wait += 1
+        if value < best - min_delta:
+            best, best_epoch, wait = value, epoch, 0
+        elif wait >= patience and epoch > 0:
+            return best_epoch, epoch + 1
+    return best_epoch, None
+
+
+def plateau_schedule(monitored, learning_rate, patience, min_delta):
+    """The learning rate of each epoch when it is divided by 10 after ``patience``
+    epochs without improvement (Keras's ReduceLROnPlateau), and the rate after
+    the last epoch."""
+    best, wait, rates = np.inf, 0, []
+    for value in monitored:
+        rates.append(learning_rate)
+        if value < best - min_delta:
+            best, wait = value, 0
+        else:
+            wait += 1
+            if wait >= patience:
+                learning_rate, wait = learning_rate / 10, 0
+    return rates, learning_rate
 
 
 @pytest.mark.parametrize("make", BOTH)
@@ -63,6 +120,7 @@ def test_history_and_metrics(make, iris, regression_data):
 
 def test_early_stopping_stops_and_restores_best(regression_data):
     X, y = regression_data
+    record = WeightsAtEpochEnd()
     # a learning rate this large makes the validation loss stall quickly
     est = tiny(
         "NeuralRegressor",
@@ -71,11 +129,17 @@ def test_early_stopping_stops_and_restores_best(regression_data):
         patience=2,
         learning_rate=0.5,
         random_state=1,
+        callbacks=[record],
     ).fit(X, y)
     assert est.n_iter_ < 200
     val = est.history_["val_loss"]
     assert est.best_epoch_ == int(np.argmin(val))
-    assert est.n_iter_ == len(val)
+    assert est.n_iter_ == len(val) == len(record.weights)
+    # it trained `patience` epochs past the best, then went back to the best
+    assert est.n_iter_ == est.best_epoch_ + 3
+    final = est.model_.get_weights()
+    assert same_weights(final, record.weights[est.best_epoch_])
+    assert not same_weights(final, record.weights[-1])
 
 
 def test_early_stopping_on_training_loss_without_validation(regression_data):
@@ -92,18 +156,64 @@ def test_early_stopping_on_training_loss_without_validation(regression_data):
     assert est.n_iter_ < 200
 
 
-def test_reduce_lr_on_plateau(regression_data):
+@pytest.mark.parametrize("restore", [True, False])
+@pytest.mark.parametrize("make", BOTH)
+def test_restore_best_weights(make, restore, iris, regression_data):
+    X, y = data_for(make, iris, regression_data)
+    record = WeightsAtEpochEnd()
+    est = tiny(
+        make,
+        epochs=100,
+        early_stopping=True,
+        patience=2,
+        learning_rate=0.5,  # a noisy validation loss: it stops well before 100
+        restore_best_weights=restore,
+        callbacks=[record],
+    ).fit(X, y)
+    assert est.n_iter_ == est.best_epoch_ + 3 == len(record.weights)
+    best, last = record.weights[est.best_epoch_], record.weights[-1]
+    assert not same_weights(best, last)
+    # True: back to the best epoch's weights; False: the last epoch's are kept
+    assert same_weights(est.model_.get_weights(), best if restore else last)
+
+
+@pytest.mark.parametrize("make", BOTH)
+def test_min_delta_is_the_least_improvement_that_counts(make, iris, regression_data):
+    X, y = data_for(make, iris, regression_data)
+    est = tiny(make, epochs=100, early_stopping=True, patience=3, min_delta=0.03)
+    est.fit(X, y)
+    val = est.history_["val_loss"]
+    assert keras_early_stopping(val, 3, 0.03) == (est.best_epoch_, est.n_iter_)
+    # the validation loss was still going down, by less than min_delta: with
+    # min_delta=0 these epochs would all have been improvements
+    assert keras_early_stopping(val, 3, 0.0) == (est.n_iter_ - 1, None)
+
+
+@pytest.mark.parametrize(
+    "early_stopping, patience, monitor",
+    [(False, 2, "loss"), (True, 4, "val_loss")],
+    ids=["training-loss", "validation-loss"],
+)
+def test_reduce_lr_on_plateau(regression_data, early_stopping, patience, monitor):
     X, y = regression_data
     est = tiny(
         "NeuralRegressor",
-        epochs=12,
+        epochs=15,
         reduce_lr_on_plateau=True,
-        patience=2,
-        learning_rate=0.5,
+        early_stopping=early_stopping,
+        patience=patience,
+        learning_rate=0.5,  # large: the monitored loss stalls now and then
+    ).fit(X, y)
+    # divided by 10 after max(1, patience // 2) epochs without improvement of
+    # the monitored loss (the validation loss with early stopping)
+    expected, after = plateau_schedule(
+        est.history_[monitor], 0.5, max(1, patience // 2), est.min_delta
     )
-    est.fit(X, y)
+    assert "learning_rate" in est.history_  # logged by ReduceLROnPlateau
     lrs = est.history_["learning_rate"]
-    assert min(lrs) < 0.5
+    np.testing.assert_allclose(lrs, expected, rtol=1e-6)
+    assert lrs[0] == pytest.approx(0.5) and min(lrs) == pytest.approx(0.05)
+    assert float(est.model_.optimizer.learning_rate) == pytest.approx(after)
 
 
 def test_validation_fraction_too_large_for_tiny_data(regression_data):
@@ -207,6 +317,25 @@ def test_pickle_deepcopy_and_clone_after_fit(make, iris, regression_data):
     assert fresh.get_params() == est.get_params()
 
 
+@pytest.mark.parametrize("make", BOTH)
+def test_predictions_on_many_rows_equal_predictions_in_pieces(make):
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((10_000, 1024), dtype=np.float32)
+    # inputs this wide are predicted in chunks of 4,096 rows: 10,000 rows
+    # make two whole chunks and a partial one
+    assert chunk_rows(X.shape[1]) == 4096
+    y = rng.integers(0, 3, 300) if make == "NeuralClassifier" else rng.normal(size=300)
+    est = tiny(make, epochs=1).fit(X[:300], y)
+    whole = outputs(est, X)
+    assert len(whole) == len(X)
+    pieces = [outputs(est, X[i : i + 1000]) for i in range(0, len(X), 1000)]
+    np.testing.assert_allclose(whole, np.concatenate(pieces), rtol=1e-6, atol=1e-7)
+    for i in (0, 4095, 4096, 8191, 8192, 9999):  # the first and last rows of chunks
+        np.testing.assert_allclose(
+            whole[i : i + 1], outputs(est, X[i : i + 1]), rtol=1e-6, atol=1e-7
+        )
+
+
 def test_dropout_batchnorm_and_penalties_build_the_right_layers(regression_data):
     X, y = regression_data
     est = tiny(
@@ -279,35 +408,121 @@ def test_bad_data_leaves_a_fitted_estimator_unchanged(make, iris, regression_dat
 
 
 @pytest.mark.parametrize(
-    "params, match",
+    "params, message",
     [
-        ({"dropout": -0.1}, r"invalid `dropout`: expected a number in \[0, 1\)"),
-        ({"dropout": 1.0}, r"invalid `dropout`"),
-        ({"dropout": (0.1, 0.2)}, "one rate per hidden layer"),
-        ({"hidden_layer_sizes": (10, 0)}, "positive integers"),
-        ({"hidden_layer_sizes": "big"}, "tuple of positive integers"),
-        ({"activation": "rleu"}, "Did you mean 'relu'"),
-        ({"optimizer": "adamm"}, "Did you mean 'adam'"),
-        ({"optimizer": 3}, "optimizer"),
-        ({"loss": "mean_squared_eror"}, "Did you mean 'mean_squared_error'"),
-        ({"kernel_initializer": "glorot_unifrom"}, "Did you mean 'glorot_uniform'"),
-        ({"learning_rate": 0}, "learning_rate"),
-        ({"batch_size": 0}, "batch_size"),
-        ({"epochs": 2.5}, "epochs"),
-        ({"validation_fraction": 1.0}, "validation_fraction"),
-        ({"l2": -1.0}, "`l2`"),
-        ({"verbose": 5}, "verbose"),
-        ({"metrics": ["acuracy"]}, "Did you mean 'accuracy'"),
-        ({"callbacks": ["early"]}, "keras.callbacks.Callback"),
-        ({"random_state": "seed"}, "seed"),
+        ({"dropout": -0.1}, ["expected a number in [0, 1). Received: dropout=-0.1."]),
+        ({"dropout": 1.0}, ["expected a number in [0, 1). Received: dropout=1.0."]),
+        (
+            {"dropout": (0.1, 0.2)},
+            [
+                "expected a float or one rate per hidden layer (1 values). "
+                "Received: dropout=(0.1, 0.2)."
+            ],
+        ),
+        (
+            {"hidden_layer_sizes": (10, 0)},
+            [
+                "expected a tuple of positive integers",
+                "Received: hidden_layer_sizes=(10, 0).",
+            ],
+        ),
+        (
+            {"hidden_layer_sizes": "big"},
+            [
+                "expected a tuple of positive integers. "
+                "Received: hidden_layer_sizes='big'."
+            ],
+        ),
+        (
+            {"activation": "rleu"},
+            [
+                "expected one of relu, tanh, ",
+                "Received: activation='rleu'. Did you mean 'relu'?",
+            ],
+        ),
+        (
+            {"optimizer": "adamm"},
+            [
+                "expected one of adam, adamw, sgd, ",
+                "an optimizer class or instance. "
+                "Received: optimizer='adamm'. Did you mean 'adam'?",
+            ],
+        ),
+        (
+            {"optimizer": 3},
+            [
+                "expected an optimizer name, a keras.optimizers.Optimizer class or "
+                "instance. Received: optimizer=3."
+            ],
+        ),
+        (
+            {"loss": "mean_squared_eror"},
+            [
+                "expected 'auto', one of mse, mae, ",
+                "Received: loss='mean_squared_eror'. "
+                "Did you mean 'mean_squared_error'?",
+            ],
+        ),
+        (
+            {"kernel_initializer": "glorot_unifrom"},
+            [
+                "expected a Keras initializer name",
+                "Received: kernel_initializer='glorot_unifrom'. "
+                "Did you mean 'glorot_uniform'?",
+            ],
+        ),
+        (
+            {"learning_rate": 0},
+            ["expected a number in (0, inf). Received: learning_rate=0."],
+        ),
+        ({"batch_size": 0}, ["expected an integer >= 1. Received: batch_size=0."]),
+        ({"epochs": 2.5}, ["expected an integer >= 1. Received: epochs=2.5."]),
+        (
+            {"validation_fraction": 1.0},
+            ["expected a number in [0, 1). Received: validation_fraction=1.0."],
+        ),
+        ({"l2": -1.0}, ["expected a number in [0, inf). Received: l2=-1.0."]),
+        (
+            {"verbose": 5},
+            [
+                "expected 0 (silent), 1 (progress bar) or 2 (one line per epoch). "
+                "Received: verbose=5."
+            ],
+        ),
+        (
+            {"metrics": ["acuracy"]},
+            [
+                "expected Keras metric names or objects. "
+                "Received: metrics='acuracy'. Did you mean 'accuracy'?"
+            ],
+        ),
+        (
+            {"callbacks": ["early"]},
+            [
+                "expected None or a list of keras.callbacks.Callback. "
+                "Received: callbacks=['early']."
+            ],
+        ),
+        (
+            {"random_state": "seed"},
+            [
+                "expected None, an integer or a numpy.random.RandomState "
+                "instance. Received: random_state='seed'."
+            ],
+        ),
     ],
 )
-def test_invalid_hyperparameters(params, match, regression_data):
+def test_invalid_hyperparameters(params, message, regression_data):
     X, y = regression_data
     est = tiny("NeuralRegressor", epochs=1).fit(X, y)
     expected = est.predict(X)
     est.set_params(**params)
-    with pytest.raises((InvalidParameterError, ValueError), match=match):
+    (name,) = params
+    # "<Estimator>: invalid `name`: expected <what is accepted>. Received: ..."
+    pattern = re.escape(f"NeuralRegressor: invalid `{name}`: ") + ".*".join(
+        map(re.escape, message)
+    )
+    with pytest.raises(InvalidParameterError, match=f"^{pattern}$"):
         est.fit(X, y)
     np.testing.assert_array_equal(est.predict(X), expected)
 

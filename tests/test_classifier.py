@@ -1,10 +1,14 @@
+import re
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
 from conftest import tiny
 from sklearn.base import is_classifier
-from sklearn.model_selection import StratifiedKFold, check_cv
+from sklearn.model_selection import StratifiedKFold, check_cv, train_test_split
 
+import skneural.base
 from skneural import NeuralClassifier
 
 
@@ -133,14 +137,49 @@ def test_continuous_target_is_an_error(regression_data):
         tiny("NeuralClassifier").fit(X, y)
 
 
-def test_stratified_validation_split(iris):
+def test_stratified_validation_split(iris, monkeypatch):
     X, y = iris
+    keep = np.r_[0:50, 50:80, 100:120]  # 50, 30 and 20 samples of the classes
+    X, y = X[keep], y[keep]
+    splits = []
+
+    def recording_split(*arrays, **kwargs):
+        parts = train_test_split(*arrays, **kwargs)
+        splits.append(parts)
+        return parts
+
+    monkeypatch.setattr(skneural.base, "train_test_split", recording_split)
     clf = tiny(
-        "NeuralClassifier", early_stopping=True, validation_fraction=0.2, epochs=3
+        "NeuralClassifier", early_stopping=True, validation_fraction=0.2, epochs=1
     )
-    clf.fit(X, y)
-    assert "val_loss" in clf.history_
-    assert len(clf.history_["val_loss"]) == clf.n_iter_
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*stratified validation split")
+        clf.fit(X, y)
+    ((_, X_val, y_train, y_val),) = splits
+    # the class proportions of the data, in both parts
+    assert np.bincount(y_val).tolist() == [10, 6, 4]
+    assert np.bincount(y_train).tolist() == [40, 24, 16]
+    # and these are the rows the network was validated on: the recorded
+    # validation loss is the cross-entropy of these rows (after one epoch)
+    proba = clf.predict_proba(X_val)
+    loss = -np.mean(np.log(proba[np.arange(len(y_val)), y_val]))
+    assert clf.history_["val_loss"] == [pytest.approx(loss, rel=1e-4)]
+
+
+def test_stratified_split_falls_back_to_a_random_one_with_a_warning(iris):
+    X, y = iris
+    X, y = X[:101], y[:101]  # a single sample of class 2: it cannot be stratified
+    clf = tiny("NeuralClassifier", early_stopping=True, epochs=2)
+    with pytest.warns(
+        UserWarning,
+        match=re.escape(
+            "NeuralClassifier: some class has too few samples for a stratified "
+            "validation split; using a random split instead."
+        ),
+    ):
+        clf.fit(X, y)
+    assert len(clf.history_["val_loss"]) == clf.n_iter_ == 2
+    np.testing.assert_array_equal(clf.classes_, [0, 1, 2])
 
 
 def test_dataframe_input_keeps_feature_names(iris):

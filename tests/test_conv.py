@@ -14,7 +14,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from test_datasets import INSTALLED
 
-from skneural import ConvClassifier, ConvRegressor, InvalidParameterError
+from skneural import ConvClassifier, InvalidParameterError
 from skneural.backend import keras
 
 

@@ -12,6 +12,7 @@ import keras
 import numpy as np
 import pytest
 from conftest import BOTH, data_for, outputs, tiny
+from test_base import WeightsAtEpochEnd, same_weights
 
 from skneural import DeviceMemoryError, DivergenceError, FitInterruptedWarning
 from skneural._loop import runner_for
@@ -172,18 +173,23 @@ def test_interrupt_inside_an_epoch_on_the_per_batch_path(iris):
 
 def test_interrupt_with_early_stopping_restores_the_best_weights(regression_data):
     X, y = regression_data
+    record = WeightsAtEpochEnd()
     est = tiny(
         "NeuralRegressor",
         epochs=30,
         early_stopping=True,
         patience=50,
-        callbacks=[InterruptAt(epoch=8)],
+        learning_rate=0.5,  # a noisy validation loss: the best epoch is not the last
+        callbacks=[record, InterruptAt(epoch=8)],
     )
     with pytest.warns(FitInterruptedWarning, match="keeps the best weights so far"):
         est.fit(X, y)
-    assert est.n_iter_ == 8 and 0 <= est.best_epoch_ < 8
+    assert est.n_iter_ == 8 == len(record.weights)
     val = est.history_["val_loss"]
-    assert est.best_epoch_ == int(np.argmin(val))
+    assert est.best_epoch_ == int(np.argmin(val)) < 7
+    final = est.model_.get_weights()
+    assert same_weights(final, record.weights[est.best_epoch_])
+    assert not same_weights(final, record.weights[-1])
 
 
 def test_interrupt_before_the_first_epoch_changes_nothing(iris):

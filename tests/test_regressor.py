@@ -45,13 +45,29 @@ def test_output_starts_at_the_target_mean(regression_data):
     assert abs(reg.predict(X).mean() - (y.mean() + 1000.0)) < 5
 
 
-@pytest.mark.parametrize(
-    "loss", ["mae", "huber", "log_cosh", "mape", "mean_squared_error"]
-)
+#: Each loss per sample, from the error e = prediction - y (Keras's definitions).
+LOSSES = {
+    "mae": lambda e, y: np.abs(e),
+    "huber": lambda e, y: np.where(np.abs(e) <= 1.0, 0.5 * e**2, np.abs(e) - 0.5),
+    "log_cosh": lambda e, y: np.log(np.cosh(e)),
+    "mape": lambda e, y: 100.0 * np.abs(e) / np.maximum(np.abs(y), 1e-7),
+    "mean_squared_error": lambda e, y: e**2,
+}
+
+
+@pytest.mark.parametrize("loss", list(LOSSES))
 def test_regression_losses(regression_data, loss):
     X, y = regression_data
-    reg = tiny("NeuralRegressor", loss=loss, epochs=2).fit(X, y + 3)
+    y = y + 3
+    reg = tiny("NeuralRegressor", loss=loss, epochs=2).fit(X, y)
     assert np.isfinite(reg.history_["loss"]).all()
+    assert reg.model_.loss == loss
+    # the network's compiled loss computes that loss, and none of the others
+    error = reg.predict(X) - y
+    by_hand = {name: f(error, y).mean() for name, f in LOSSES.items()}
+    compiled = reg.model_.evaluate(X, y.astype(np.float32)[:, None], verbose=0)
+    matching = [name for name, v in by_hand.items() if np.isclose(v, compiled, 1e-4)]
+    assert matching == [loss]
 
 
 def test_linear_model_without_hidden_layers(regression_data):

@@ -138,15 +138,67 @@ def test_placements_do_not_share_pooled_networks(regression_data):
     assert c._network is network  # the same placement takes it
 
 
-def test_parallel_search_with_processes(regression_data):
+def test_parallel_search_with_processes(regression_data, tmp_path):
+    """Fits in worker processes score exactly as the same fits in turn."""
     X, y = regression_data
-    search = GridSearchCV(
-        tiny("NeuralRegressor", epochs=2),
-        {"hidden_layer_sizes": [(4,), (8,)]},
-        cv=2,
-        n_jobs=2,
-    ).fit(X, y)
-    assert np.isfinite(search.best_score_)
+    pids = tmp_path / "pids"
+
+    def r2(est, X, y):  # records which process scored the fit
+        with open(pids, "a") as f:
+            f.write(f"{os.getpid()}\n")
+        return est.score(X, y)
+
+    results = {}
+    for n_jobs in (2, 1):
+        search = GridSearchCV(
+            tiny("NeuralRegressor", epochs=2),
+            {"hidden_layer_sizes": [(4,), (8,)]},
+            cv=2,
+            scoring=r2,
+            n_jobs=n_jobs,
+        ).fit(X, y)
+        results[n_jobs] = search
+        if n_jobs == 2:  # every fit ran in another process
+            workers = set(pids.read_text().split())
+            assert workers and str(os.getpid()) not in workers
+    parallel, in_turn = results[2], results[1]
+    for key in ("split0_test_score", "split1_test_score"):
+        np.testing.assert_allclose(
+            parallel.cv_results_[key], in_turn.cv_results_[key], rtol=1e-5
+        )
+    assert parallel.best_params_ == in_turn.best_params_
+    assert parallel.best_score_ == pytest.approx(in_turn.best_score_, rel=1e-5)
+
+
+#: Runs tests/_multi_device.py (mirrored fits on two logical CPU devices), then,
+#: in the same process, a mirrored classifier trained long enough to learn and
+#: the same fits on one device; prints one JSON report.
+_MIRRORED_VS_ONE_DEVICE = """
+import contextlib, io, json, runpy, sys
+import numpy as np
+
+out = io.StringIO()
+with contextlib.redirect_stdout(out):
+    script = runpy.run_path(sys.argv[1])
+report = json.loads(out.getvalue().strip().splitlines()[-1])
+
+from skneural import NeuralClassifier, NeuralRegressor
+
+X, y = script["X"], script["y"]
+labels = y > 0
+one = NeuralRegressor(**{**script["reg"].get_params(), "distribute": None}).fit(X, y)
+report["one_device_loss"] = one.history_["loss"]
+report["prediction_gap"] = float(
+    np.max(np.abs(one.predict(X) - script["reg"].predict(X))) / np.std(y)
+)
+settings = dict(hidden_layer_sizes=(8,), epochs=3, batch_size=32,
+                learning_rate=0.03, random_state=0)
+for name, distribute in (("mirrored", "mirrored"), ("one_device", None)):
+    clf = NeuralClassifier(distribute=distribute, **settings).fit(X, labels)
+    report[name + "_classifier_loss"] = clf.history_["loss"]
+    report[name + "_classifier_accuracy"] = float(clf.score(X, labels))
+print(json.dumps(report))
+"""
 
 
 @pytest.mark.parametrize(
@@ -162,12 +214,13 @@ def test_parallel_search_with_processes(regression_data):
     ],
 )
 def test_mirrored_training_on_two_logical_cpu_devices(backend):
-    """The multi-device path really runs: two CPU devices, one fresh process."""
+    """The multi-device path really runs, and trains as one device does: two
+    CPU devices, one fresh process."""
     env = {**os.environ, "KERAS_BACKEND": backend}
     if backend == "jax":
         env["XLA_FLAGS"] = "--xla_force_host_platform_device_count=2"
     out = subprocess.run(
-        [sys.executable, str(HERE / "_multi_device.py")],
+        [sys.executable, "-c", _MIRRORED_VS_ONE_DEVICE, str(HERE / "_multi_device.py")],
         env=env,
         capture_output=True,
         text=True,
@@ -178,5 +231,20 @@ def test_mirrored_training_on_two_logical_cpu_devices(backend):
     assert report["replicas"] == 2
     assert report["loss"][-1] < report["loss"][0] / 10
     assert report["r2"] > 0.9
-    assert 0.0 <= report["classifier_accuracy"] <= 1.0
     assert not report["distribution_left_set"]
+    # Synchronous data parallelism takes the steps one device takes: the same
+    # loss curve, nearly the same model (within 5-10%: rounding and the
+    # replicas' order of summation). A step twice too large (gradients summed
+    # instead of averaged over the two replicas) puts the curve 2-5x lower.
+    np.testing.assert_allclose(
+        report["loss"], report["one_device_loss"], rtol=0.25, atol=0.01
+    )
+    assert report["prediction_gap"] < 0.15
+    accuracy = report["mirrored_classifier_accuracy"]
+    assert accuracy > 0.9  # chance: 0.5
+    assert accuracy == pytest.approx(report["one_device_classifier_accuracy"], abs=0.03)
+    np.testing.assert_allclose(
+        report["mirrored_classifier_loss"],
+        report["one_device_classifier_loss"],
+        rtol=0.1,
+    )

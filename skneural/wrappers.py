@@ -451,7 +451,7 @@ class KerasWrapperMixin:
             if key.endswith("_") and settable and "encoder" not in key:
                 setattr(self, key, value)
         if getattr(fresh, "compiled", False):
-            compiled_key = structure_key(fresh.get_compile_config())
+            compiled_key = structure_key(_compile_config(fresh))
             lr, compile_key = None, ("compiled", compiled_key)
         else:
             if compile_kwargs["loss"] is None:
@@ -516,6 +516,19 @@ class KerasWrapperMixin:
             return super().fit(X, y, sample_weight=sample_weight)
         finally:
             self.__dict__.pop("_call_fit_kwargs", None)
+
+
+def _compile_config(model) -> dict:
+    """A compiled model's compile config without the optimizer's own name.
+
+    Keras names each new optimizer ``adam``, ``adam_1``, ...: a function that
+    compiles its model would otherwise never match an idle pooled network.
+    """
+    config = copy.deepcopy(model.get_compile_config())
+    optimizer = config.get("optimizer")
+    if isinstance(optimizer, dict) and isinstance(optimizer.get("config"), dict):
+        optimizer["config"].pop("name", None)
+    return config
 
 
 def _check_output_shape(owner: str, model, encoder, meta) -> None:

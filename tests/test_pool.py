@@ -2,8 +2,10 @@
 
 import gc
 
+import keras
 import numpy as np
 from conftest import tiny
+from keras_models import dense_regressor
 from sklearn.base import clone
 from sklearn.model_selection import cross_val_score
 
@@ -96,9 +98,95 @@ def test_pool_is_bounded():
 
 
 def test_structure_key_equal_configs_share_and_unhashable_is_none():
-    import keras
-
     a = structure_key(keras.initializers.HeNormal(), (1, 2), {"b": [1, 2]})
     b = structure_key(keras.initializers.HeNormal(), (1, 2), {"b": [1, 2]})
     assert a == b and hash(a) == hash(b)
     assert structure_key({1, 2}) is None
+
+
+def test_wrapper_reusing_a_pooled_network_starts_from_the_builders_weights(
+    regression_data,
+):
+    # The wrapper copies the weights its model function returns into a pooled
+    # network of the same structure: never the previous fit's trained ones.
+    X, y = regression_data
+    gc.collect()
+    POOL.clear()
+    first = tiny("KerasRegressor", model__hidden=13).fit(X, y)
+    expected = first.predict(X)
+    net = first._network
+    again = clone(first)
+    del first
+    gc.collect()
+    again.fit(X, y)
+    assert again._network is net  # the trained network, reused...
+    np.testing.assert_array_equal(again.predict(X), expected)  # ...restarted
+    other = clone(again).set_params(random_state=1)
+    del again
+    gc.collect()
+    other.fit(X, y)
+    assert other._network is net
+    reused = other.predict(X)
+    assert not np.allclose(reused, expected)
+    built = clone(other).fit(X, y)  # nothing idle in the pool: a new network
+    assert built._network is not net
+    np.testing.assert_array_equal(built.predict(X), reused)
+
+
+def test_wrapper_reuses_a_network_its_function_compiled(iris):
+    # its compile config names the optimizer 'adam', 'adam_1', ...: the name
+    # is not part of the network's structure
+    X, y = iris
+    gc.collect()
+    POOL.clear()
+    first = tiny("KerasClassifier").fit(X, y)  # dense_classifier compiles
+    net = first._network
+    del first
+    gc.collect()
+    second = tiny("KerasClassifier").fit(X, y)
+    assert second._network is net
+
+
+class Builder:
+    """A model function whose layout changes while it stays the same object."""
+
+    def __init__(self, hidden):
+        self.hidden = hidden
+
+    def __call__(self, meta):
+        return dense_regressor(meta, hidden=self.hidden)
+
+
+def _shapes(est):
+    return [tuple(v.shape) for v in est._network.model.weights]
+
+
+def test_wrapper_with_another_layout_gets_another_network(regression_data):
+    X, y = regression_data
+    gc.collect()  # estimators of earlier tests give their networks back
+    POOL.clear()
+    first = tiny("KerasRegressor", model__hidden=8).fit(X, y)
+    net, shapes = first._network, _shapes(first)
+    del first
+    gc.collect()
+    assert len(POOL) == 1
+    # another size, routed to the model function
+    routed = tiny("KerasRegressor", model__hidden=12).fit(X, y)
+    assert routed._network is not net and len(POOL) == 1
+    assert shapes[0] == (5, 8) and _shapes(routed)[0] == (5, 12)
+    assert routed.predict(X).shape == (len(X),)
+    # the same function object, returning another layout
+    builder = Builder(hidden=8)
+    first = tiny("KerasRegressor", model=builder).fit(X, y)
+    net = first._network
+    del first
+    gc.collect()
+    same = tiny("KerasRegressor", model=builder).fit(X, y)
+    assert same._network is net  # same object, same layout: reused
+    del same
+    gc.collect()
+    builder.hidden = 6
+    other = tiny("KerasRegressor", model=builder).fit(X, y)
+    assert other._network is not net
+    assert _shapes(other)[0] == (5, 6)
+    assert other.predict(X).shape == (len(X),)

@@ -1,5 +1,8 @@
 """scikit-learn's own estimator checks, run on every skneural estimator."""
 
+from functools import partial
+
+import pytest
 from conftest import ESTIMATOR_NAMES
 from keras_models import dense_classifier, dense_regressor
 from sklearn.utils.estimator_checks import parametrize_with_checks
@@ -69,15 +72,34 @@ _FLOAT32_WEIGHTS = (
     "check demands rtol=1e-7 on float64 outputs. Weights are made exactly "
     "equivalent otherwise (normalized to mean 1, used in the output-bias start)."
 )
+_BATCH_NORMALIZATION = (
+    "Batch normalization (on by default in the conv estimators) normalizes with "
+    "the unweighted statistics of each batch: repeated rows shift them, sample "
+    "weights do not, so the two fits differ by far more than float32 rounding "
+    "(without it the outputs agree to ~1e-7, as for the dense estimators)."
+)
 EXPECTED_FAILED = {
-    name: {"check_sample_weight_equivalence_on_dense_data": _FLOAT32_WEIGHTS}
+    name: {
+        "check_sample_weight_equivalence_on_dense_data": _BATCH_NORMALIZATION
+        if name.startswith("Conv")
+        else _FLOAT32_WEIGHTS
+    }
     for name in ESTIMATOR_NAMES
 }
 
 
-@parametrize_with_checks(
-    ESTIMATORS,
-    expected_failed_checks=lambda est: EXPECTED_FAILED.get(type(est).__name__, {}),
-)
+def check_name(check) -> str:
+    return check.func.__name__ if isinstance(check, partial) else check.__name__
+
+
+@parametrize_with_checks(ESTIMATORS)
 def test_sklearn_compatible_estimator(estimator, check):
-    check(estimator)
+    reason = EXPECTED_FAILED.get(type(estimator).__name__, {}).get(check_name(check))
+    if reason is None:
+        check(estimator)
+        return
+    # A strict expected failure: should the check pass (or fail otherwise than
+    # by its assertion), this test fails, and the entry above must go.
+    with pytest.raises(AssertionError):
+        check(estimator)
+    pytest.xfail(reason)

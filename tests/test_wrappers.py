@@ -382,14 +382,30 @@ def test_tensorboard_callback_pickles(tmp_path, regression_data):
 
 def test_meta_estimators(iris):
     X, y = iris
-    yb = (y == 1).astype(int)
     assert make_pipeline(StandardScaler(), clf(epochs=5)).fit(X, y).score(X, y) > 0.8
-    BaggingClassifier(clf(epochs=2), n_estimators=2, random_state=0).fit(X, y).predict(
-        X
+    X = StandardScaler().fit_transform(X)
+    # Left uncompiled: sub-estimators of one structure draw on the network pool.
+    base = clf(
+        model=softmax_model,
+        model__hidden=16,
+        loss="sparse_categorical_crossentropy",
+        epochs=10,
     )
-    AdaBoostClassifier(clf(epochs=2), n_estimators=2, random_state=0).fit(
-        X, yb
-    ).predict(X)
+    single = clone(base).fit(X, y).score(X, y)
+    bag = BaggingClassifier(base, n_estimators=2, random_state=0).fit(X, y)
+    assert len(bag.estimators_) == 2
+    assert all(est.n_iter_ == 10 for est in bag.estimators_)
+    first, second = (est.predict_proba(X) for est in bag.estimators_)
+    assert not np.allclose(first, second)  # own samples, seeds and networks
+    assert bag.predict(X).shape == (150,)
+    assert bag.score(X, y) > max(0.85, single - 0.1)  # chance: 1/3
+    yb = (y == 2).astype(int)
+    single = clone(base).fit(X, yb).score(X, yb)
+    ada = AdaBoostClassifier(base, n_estimators=2, random_state=0).fit(X, yb)
+    # a second round, whose learner did better than chance on reweighted samples
+    assert len(ada.estimators_) == 2 and all(ada.estimator_weights_ > 0)
+    assert ada.predict(X).shape == (150,)
+    assert ada.score(X, yb) > max(0.9, single - 0.05)  # majority class: 2/3
     cal = CalibratedClassifierCV(clf(epochs=2), cv=2).fit(X, yb)
     assert cal.predict_proba(X).shape == (150, 2)
 

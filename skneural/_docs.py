@@ -20,6 +20,22 @@ hidden_layer_sizes : tuple of int, default=(100,)
     l2 : float, default=0.0
         L2 penalty on every weight matrix (with ``l1``: elastic net)."""
 
+TABLES = """\
+categorical_features : "auto", None, or array-like of str, int or bool, \
+default="auto"
+        The categorical columns of a pandas DataFrame ``X``. ``"auto"``: those
+        of ``category``, ``object``, string or ``bool`` dtype; or name them
+        (names, positions or a boolean mask; this also works for arrays of
+        category codes); ``None``: none. A DataFrame with categorical columns
+        or missing values is encoded by a
+        :class:`~skneural.features.TableEncoder`: each categorical column gets
+        a learned embedding (unseen and missing values share one reserved
+        code, categories seen fewer than 5 times another), numeric columns
+        are centred on their median, scaled by their interquartile range and
+        smoothly clipped, and a missing number becomes the median plus a 0/1
+        indicator column. Arrays and DataFrames of numbers alone are read as
+        they are, as before."""
+
 IMAGE_INPUTS = """\
 The layout of the input is decided in ``fit`` and kept:
 
@@ -231,6 +247,7 @@ def fill(
         inputs=IMAGE_INPUTS,
         conv_architecture=CONV_ARCHITECTURE,
         architecture=ARCHITECTURE,
+        tables=TABLES,
         training=TRAINING.format(**defaults),
         control=CONTROL.format(**defaults),
         run=RUN,

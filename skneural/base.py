@@ -24,7 +24,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import type_of_target
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted, check_X_y, validate_data
 
 from . import _params as P
 from . import devices
@@ -32,6 +32,7 @@ from ._loop import fast_loop_applies, fit_epochs
 from ._pool import POOL, Network, structure_key
 from .backend import global_rng_preserved, keras, seeded
 from .exceptions import DeviceMemoryError, FitInterruptedWarning
+from .features import TableEncoder, categorical_columns, is_table
 from .inference import predict_array
 from .meta import Meta
 from .training import (
@@ -168,7 +169,40 @@ class BaseNeuralEstimator(BaseEstimator):
         if lease is not None:
             lease.detach()
 
+    #: Whether a pandas DataFrame is encoded by a :class:`TableEncoder` (its
+    #: categorical columns embedded) rather than read as numbers.
+    _accepts_tables: bool = False
+
+    def _table_input(self, X, reset: bool) -> bool:
+        """Whether ``X`` goes through the table encoder.
+
+        At ``fit``: a DataFrame with categorical columns (as
+        ``categorical_features`` finds them) or missing values, or any ``X``
+        when ``categorical_features`` names columns. A DataFrame of numbers
+        alone is read as numbers, exactly as the same array would be. Later,
+        whatever ``fit`` decided.
+        """
+        if not self._accepts_tables:
+            return False
+        if not reset:
+            return isinstance(self.__dict__.get("feature_encoder_"), TableEncoder)
+        spec = self.categorical_features
+        if not (spec is None or (isinstance(spec, str) and spec == "auto")):
+            return True
+        return is_table(X) and (
+            (spec is not None and bool(categorical_columns(X)))
+            or bool(X.isna().to_numpy().any())
+        )
+
+    def _feature_encoder_for(self, X):
+        """An unfitted feature encoder for ``X``: the table encoder, or the hook."""
+        if self._table_input(X, reset=True):
+            return TableEncoder(categorical_features=self.categorical_features)
+        return self._make_feature_encoder()
+
     def _validate_X(self, X, *, reset: bool, y="no_validation", min_samples: int = 1):
+        if self._table_input(X, reset) and is_table(X):
+            return self._validate_table(X, reset=reset, y=y, min_samples=min_samples)
         _check_numeric_features(X, type(self).__name__)
         kwargs = {"dtype": np.float32, "reset": reset, **self._X_check}
         if isinstance(y, str) and y == "no_validation":
@@ -180,6 +214,50 @@ class BaseNeuralEstimator(BaseEstimator):
 
     _y_check: dict = {"multi_output": True}
     _X_check: dict = {}
+
+    def _validate_table(self, X, *, reset: bool, y, min_samples: int):
+        """Check a DataFrame's shape and names, and ``y``; keep the columns as given.
+
+        The table encoder reads the columns; scikit-learn's ``validate_data``
+        records (or checks) ``n_features_in_`` and ``feature_names_in_``.
+        """
+        name = type(self).__name__
+        odd = [
+            str(c)
+            for c, dt in X.dtypes.items()
+            if pd.api.types.is_datetime64_any_dtype(dt)
+            or pd.api.types.is_timedelta64_dtype(dt)
+            or pd.api.types.is_complex_dtype(dt)
+        ]
+        if odd:
+            shown = ", ".join(map(repr, odd[:5]))
+            raise ValueError(
+                f"{name} cannot use the column(s) {shown}: dates, durations and "
+                "complex numbers are not features as they are. Derive numbers from "
+                "them (e.g. the year, the day of week, seconds) or drop them."
+            )
+        if X.shape[1] == 0:
+            raise ValueError(
+                f"0 feature(s) (shape={X.shape}) while a minimum of 1 is required "
+                f"by {name}."
+            )
+        if len(X) < min_samples:
+            raise ValueError(
+                f"Found array with {len(X)} sample(s) (shape={X.shape}) while a "
+                f"minimum of {min_samples} is required by {name}."
+            )
+        validate_data(self, X, reset=reset, skip_check_array=True)
+        if isinstance(y, str) and y == "no_validation":
+            return X
+        self._check_target(y)
+        # y's checks, against a stand-in X of the same length
+        _, y = check_X_y(
+            np.zeros((len(X), 1), dtype=np.float32),
+            y,
+            ensure_min_samples=min_samples,
+            **self._y_check,
+        )
+        return X, y
 
     def _check_target(self, y) -> None:
         """Refuse targets of a kind the estimator cannot learn (before validation)."""
@@ -265,7 +343,7 @@ class BaseNeuralEstimator(BaseEstimator):
         X, y = self._validate_X(X, reset=reset, y=y, min_samples=1 if epochs else 2)
         n = len(X)
         if reset:
-            features = self._make_feature_encoder().fit(X, y)
+            features = self._feature_encoder_for(X).fit(X, y)
             encoder = self._make_target_encoder(self._loss_param(), classes).fit(y)
         else:
             features, encoder = self.feature_encoder_, self.target_encoder_
@@ -294,6 +372,9 @@ class BaseNeuralEstimator(BaseEstimator):
                 type(self).__name__, self.device, self.distribute, self.precision
             )
             meta = self._make_meta(X, y, encoder, y_enc, weights)
+            categories = getattr(features, "cardinalities_", ())
+            if categories:
+                meta = replace(meta, categories=tuple(categories))
             with p.placement.scope():
                 network = self._start_network(
                     meta,

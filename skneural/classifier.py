@@ -145,6 +145,7 @@ class NeuralClassifier(DenseArchitectureMixin, BaseNeuralClassifier):  # noqa: D
     Parameters
     ----------
     {architecture}
+    {tables}
     {training}
     loss : str, keras.losses.Loss or callable, default="auto"
         ``"auto"`` is binary cross-entropy (binary, multilabel) or
@@ -180,6 +181,8 @@ class NeuralClassifier(DenseArchitectureMixin, BaseNeuralClassifier):  # noqa: D
     """
     )
 
+    _accepts_tables = True
+
     def __init__(
         self,
         hidden_layer_sizes: Sequence[int] = (100,),
@@ -211,6 +214,7 @@ class NeuralClassifier(DenseArchitectureMixin, BaseNeuralClassifier):  # noqa: D
         device: str = "auto",
         distribute: str | None = None,
         precision: str = "float32",
+        categorical_features: Any = "auto",
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -241,6 +245,7 @@ class NeuralClassifier(DenseArchitectureMixin, BaseNeuralClassifier):  # noqa: D
         self.device = device
         self.distribute = distribute
         self.precision = precision
+        self.categorical_features = categorical_features
 
 
 class ConvClassifier(ConvArchitectureMixin, BaseNeuralClassifier):  # noqa: D101

@@ -36,6 +36,10 @@ class Meta:
     target_mean : tuple of float or None
         Mean of each encoded target column over the training data, used to
         start the output layer at the data's baseline.
+    categories : tuple of int, default=()
+        For tables with categorical columns: the number of codes of each,
+        whose integer codes are the last ``len(categories)`` input columns
+        (see :class:`skneural.features.TableEncoder`).
     """
 
     n_features_in: int
@@ -46,6 +50,7 @@ class Meta:
     output_activation: str
     classes: tuple | None = None
     target_mean: tuple[float, ...] | None = None
+    categories: tuple[int, ...] = ()
 
     @property
     def n_classes(self) -> int | None:

@@ -95,6 +95,7 @@ class NeuralRegressor(DenseArchitectureMixin, BaseNeuralRegressor):  # noqa: D10
     Parameters
     ----------
     {architecture}
+    {tables}
     {training}
     loss : str, keras.losses.Loss or callable, default="auto"
         ``"auto"`` is mean squared error. Also ``"mae"``, ``"mape"``,
@@ -121,6 +122,8 @@ class NeuralRegressor(DenseArchitectureMixin, BaseNeuralRegressor):  # noqa: D10
     (2,)
     """
     )
+
+    _accepts_tables = True
 
     def __init__(
         self,
@@ -152,6 +155,7 @@ class NeuralRegressor(DenseArchitectureMixin, BaseNeuralRegressor):  # noqa: D10
         device: str = "auto",
         distribute: str | None = None,
         precision: str = "float32",
+        categorical_features: Any = "auto",
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -181,6 +185,7 @@ class NeuralRegressor(DenseArchitectureMixin, BaseNeuralRegressor):  # noqa: D10
         self.device = device
         self.distribute = distribute
         self.precision = precision
+        self.categorical_features = categorical_features
 
 
 class ConvRegressor(ConvArchitectureMixin, BaseNeuralRegressor):  # noqa: D101

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from ..backend import keras
 from ..meta import Meta
 from .blocks import dense_head, regularizer
+from .table import TableEmbedding, embedding_dims
 
 
 def build_dense_network(
@@ -52,6 +53,13 @@ def build_dense_network(
     x = inputs
     if len(meta.input_shape) > 1:
         x = keras.layers.Flatten(name="flatten")(x)
+    if meta.categories:  # a table's category codes: one embedding each
+        x = TableEmbedding(
+            meta.n_features_in - len(meta.categories),
+            meta.categories,
+            embedding_dims(meta.categories),
+            name="table_embedding",
+        )(x)
     outputs = dense_head(
         x,
         meta,

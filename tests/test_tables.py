@@ -1,0 +1,257 @@
+"""Tables as they come: TableEncoder and the dense estimators on raw DataFrames."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import tiny
+from sklearn.base import clone
+from sklearn.model_selection import cross_val_score
+
+import skneural
+from skneural import InvalidParameterError
+from skneural.features import RARE, UNKNOWN, TableEncoder
+
+
+@pytest.fixture(scope="module")
+def table():
+    """Numbers on a large scale with gaps, text with missing values, a
+    category, booleans, and a target that needs all of them."""
+    rng = np.random.default_rng(0)
+    n = 400
+    frame = pd.DataFrame(
+        {
+            "income": rng.lognormal(10, 1, n),
+            "town": rng.choice(["north", "south", "east", None], n),
+            "kind": pd.Categorical(rng.choice(["flat", "house"], n)),
+            "garden": rng.random(n) > 0.5,
+            "rooms": rng.integers(1, 6, n).astype(float),
+        }
+    )
+    frame.loc[::9, "income"] = np.nan
+    signal = (
+        (frame["town"] == "north").to_numpy(float) * 2
+        + (frame["kind"] == "house").to_numpy(float)
+        + frame["garden"].to_numpy(float)
+        - (frame["rooms"].to_numpy() > 3)
+    )
+    return frame, signal
+
+
+# --- the encoder ---------------------------------------------------------------
+
+
+def test_encoder_finds_the_kinds_of_columns_and_codes_categories(table):
+    frame, _ = table
+    enc = TableEncoder(min_frequency=1).fit(frame)
+    assert enc.categorical_columns_ == [1, 2, 3]  # text, category, bool
+    assert enc.numeric_columns_ == [0, 4]
+    assert enc.missing_indicators_ == [0]  # income has gaps, rooms none
+    assert enc.n_numeric_out_ == 3
+    assert [list(c) for c in enc.categories_] == [
+        ["east", "north", "south"],
+        ["flat", "house"],
+        [False, True],
+    ]
+    assert enc.cardinalities_ == (5, 4, 4)
+    out = enc.transform(frame)
+    assert out.dtype == np.float32 and out.shape == (len(frame), 6)
+    # missing income: the median (0 after centring) and its indicator
+    gaps = frame["income"].isna().to_numpy()
+    assert np.all(out[gaps, 0] == 0) and np.all(out[gaps, 2] == 1)
+    assert np.all(out[~gaps, 2] == 0)
+    # codes: 2, 3, ... in sorted order; a missing value is the reserved 0
+    town = frame["town"].to_numpy()
+    assert np.all(out[town == "east", 3] == 2) and np.all(out[town == "south", 3] == 4)
+    assert np.all(out[pd.isna(town), 3] == UNKNOWN)
+    assert list(enc.get_feature_names_out()) == [
+        "income",
+        "rooms",
+        "missing_income",
+        "town",
+        "kind",
+        "garden",
+    ]
+
+
+def test_unseen_and_rare_categories_get_the_reserved_codes():
+    train = pd.DataFrame({"c": ["a"] * 6 + ["b"] * 6 + ["rare"] * 2})
+    enc = TableEncoder(min_frequency=5).fit(train)
+    assert list(enc.categories_[0]) == ["a", "b"]
+    codes = enc.transform(pd.DataFrame({"c": ["a", "b", "rare", "never", None]}))
+    assert codes[:, 0].tolist() == [2, 3, RARE, UNKNOWN, UNKNOWN]
+
+
+def test_numbers_are_robustly_scaled_and_smoothly_clipped():
+    values = np.r_[np.arange(100.0), 1e9]  # one huge outlier
+    enc = TableEncoder(clip=3.0).fit(pd.DataFrame({"x": values}))
+    assert enc.center_[0] == pytest.approx(50.0)
+    out = enc.transform(pd.DataFrame({"x": values}))[:, 0]
+    assert np.all(np.diff(out) > 0)  # order kept
+    assert np.abs(out).max() <= 3.0  # the outlier stays within the clip scale
+    assert out[50] == pytest.approx(0.0, abs=1e-6)
+    unclipped = TableEncoder(clip=np.inf).fit(pd.DataFrame({"x": values}))
+    assert unclipped.transform(pd.DataFrame({"x": [1e9]}))[0, 0] > 1e6
+
+
+def test_constant_and_empty_spread_columns_do_not_divide_by_zero():
+    frame = pd.DataFrame({"const": [5.0] * 20, "spiky": [0.0] * 19 + [10.0]})
+    out = TableEncoder().fit_transform(frame)
+    assert np.isfinite(out).all()
+    assert np.all(out[:, 0] == 0)
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        ("auto", [1, 2, 3]),
+        (["town", "kind", "garden", "rooms"], [1, 2, 3, 4]),
+        ([1, 2, 3, -1], [1, 2, 3, 4]),
+        ([False, True, True, True, True], [1, 2, 3, 4]),
+    ],
+)
+def test_categorical_features_by_name_position_or_mask(table, spec, expected):
+    enc = TableEncoder(categorical_features=spec).fit(table[0])
+    assert enc.categorical_columns_ == expected
+    assert len(enc.cardinalities_) == len(expected)
+
+
+def test_categorical_features_none_reads_every_column_as_numbers(table):
+    numbers_only = table[0][["income", "garden", "rooms"]]
+    enc = TableEncoder(categorical_features=None).fit(numbers_only)
+    assert enc.categorical_columns_ == [] and enc.cardinalities_ == ()
+    assert enc.transform(numbers_only).shape == (len(numbers_only), 4)
+
+
+@pytest.mark.parametrize(
+    ("params", "match"),
+    [
+        ({"categorical_features": ["twon"]}, r"no column 'twon'. Did you mean 'town'"),
+        ({"categorical_features": [9]}, r"positions below 5 .* Received: 9"),
+        ({"categorical_features": [True, False]}, r"one entry per column \(5\), got 2"),
+        ({"min_frequency": 0}, r"integer >= 1. Received: min_frequency=0"),
+        ({"clip": -1.0}, r"positive number .* Received: clip=-1.0"),
+    ],
+)
+def test_encoder_parameters_are_checked(table, params, match):
+    with pytest.raises(InvalidParameterError, match=match):
+        TableEncoder(**params).fit(table[0])
+
+
+def test_encoder_refuses_infinity_and_changed_columns(table):
+    frame, _ = table
+    with pytest.raises(ValueError, match=r"'kind', 'garden'.* name them there too"):
+        TableEncoder(categorical_features=["town"]).fit(frame.astype({"garden": str}))
+    enc = TableEncoder().fit(frame)
+    bad = frame.head(3).assign(rooms=[1.0, np.inf, 2.0])
+    with pytest.raises(ValueError, match=r"infinity \(column 'rooms'\)"):
+        enc.transform(bad)
+    with pytest.raises(ValueError, match="X has 4 features, but TableEncoder is"):
+        enc.transform(frame.iloc[:, :4])
+    with pytest.raises(ValueError, match=r"'rooms' hold text, but were numeric"):
+        enc.transform(frame.head(2).assign(rooms=["many", "few"]))
+
+
+# --- the estimators on raw tables ----------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["NeuralClassifier", "NeuralRegressor"])
+def test_estimators_learn_from_a_raw_table(table, name):
+    frame, signal = table
+    y = (signal > 1).astype(int) if name == "NeuralClassifier" else signal * 1000.0
+    est = tiny(name, epochs=40, hidden_layer_sizes=(32,)).fit(frame, y)
+    assert isinstance(est.feature_encoder_, TableEncoder)
+    assert list(est.feature_names_in_) == list(frame.columns)
+    assert est.n_features_in_ == 5
+    assert "table_embedding" in [layer.name for layer in est.model_.layers]
+    score = est.score(frame, y)
+    assert score > (0.9 if name == "NeuralClassifier" else 0.8), score
+
+
+def test_unseen_categories_at_prediction_time(table):
+    frame, signal = table
+    est = tiny("NeuralClassifier", epochs=5).fit(frame, signal > 1)
+    new = frame.head(4).copy()
+    new["town"] = ["atlantis", None, "north", "utopia"]
+    proba = est.predict_proba(new)
+    assert proba.shape == (4, 2) and np.isfinite(proba).all()
+    np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-5)
+
+
+def test_high_cardinality_columns_are_embedded_not_one_hot():
+    rng = np.random.default_rng(1)
+    n = 3000
+    frame = pd.DataFrame({"id": [f"user{i % 500}" for i in range(n)]})
+    frame["x"] = rng.normal(size=n)
+    est = tiny("NeuralRegressor", epochs=1).fit(frame, frame["x"] * 2)
+    (card,) = est.feature_encoder_.cardinalities_
+    assert card == 500 + 2  # each user seen 6 times: none rare
+    # the input stays two columns wide; the embedding is a table, not columns
+    assert est.model_.input_shape == (None, 2)
+
+
+def test_arrays_keep_their_old_path(iris):
+    X, y = iris
+    est = tiny("NeuralClassifier").fit(X, y)
+    assert not isinstance(est.feature_encoder_, TableEncoder)
+    assert "table_embedding" not in [layer.name for layer in est.model_.layers]
+    # naming columns of an array makes them categorical
+    codes = np.c_[X, (X[:, 0] > 5.8).astype(float)]
+    named = tiny("NeuralClassifier", categorical_features=[4]).fit(codes, y)
+    assert named.feature_encoder_.categorical_columns_ == [4]
+
+
+def test_a_frame_of_numbers_is_read_as_the_same_array_would_be(iris):
+    X, y = iris
+    frame = pd.DataFrame(X, columns=["a", "b", "c", "d"])
+    from_frame = tiny("NeuralClassifier").fit(frame, y)
+    from_array = tiny("NeuralClassifier").fit(X, y)
+    assert not isinstance(from_frame.feature_encoder_, TableEncoder)
+    np.testing.assert_array_equal(
+        from_frame.predict_proba(frame), from_array.predict_proba(X)
+    )
+    # with a missing value, the table encoder imputes it (and flags it)
+    gappy = frame.copy()
+    gappy.iloc[0, 1] = np.nan
+    est = tiny("NeuralClassifier").fit(gappy, y)
+    assert isinstance(est.feature_encoder_, TableEncoder)
+    assert est.feature_encoder_.missing_indicators_ == [1]
+    assert np.isfinite(est.predict_proba(gappy)).all()
+
+
+def test_a_table_fit_is_reproducible_and_survives_save_and_pickle(table, tmp_path):
+    frame, signal = table
+    est = tiny("NeuralClassifier", epochs=3).fit(frame, signal > 1)
+    again = clone(est).fit(frame, signal > 1)
+    np.testing.assert_array_equal(est.predict_proba(frame), again.predict_proba(frame))
+    path = tmp_path / "table.skn"
+    skneural.save(est, path)
+    loaded = skneural.load(path)
+    np.testing.assert_allclose(loaded.predict_proba(frame), est.predict_proba(frame))
+    unpickled = pickle.loads(pickle.dumps(est))
+    np.testing.assert_allclose(unpickled.predict_proba(frame), est.predict_proba(frame))
+
+
+def test_cross_validation_on_a_raw_table(table):
+    frame, signal = table
+    scores = cross_val_score(tiny("NeuralClassifier", epochs=20), frame, signal > 1)
+    assert scores.mean() > 0.85
+
+
+@pytest.mark.filterwarnings("ignore:X does not have valid feature names")
+def test_bad_tables_get_clear_errors(table):
+    frame, signal = table
+    est = tiny("NeuralClassifier", epochs=1)
+    dated = frame.assign(when=pd.Timestamp("2026-01-01"))
+    with pytest.raises(ValueError, match=r"column\(s\) 'when': dates"):
+        est.fit(dated, signal > 1)
+    fitted = tiny("NeuralClassifier", epochs=1).fit(frame, signal > 1)
+    with pytest.raises(ValueError, match="Feature names seen at fit time, yet now"):
+        fitted.predict(frame.iloc[:, :4])
+    with pytest.raises(ValueError, match="X has 4 features, but NeuralClassifier"):
+        fitted.predict(np.zeros((2, 4)))
+    with pytest.raises(ValueError, match="Found input variables with inconsistent"):
+        est.fit(frame, (signal > 1)[:-1])

@@ -8,12 +8,35 @@ from typing import Any
 import numpy as np
 from sklearn.base import RegressorMixin
 
+from . import _params as P
 from ._conv import CONV_DEFAULTS, ConvArchitectureMixin
 from ._dense import DenseArchitectureMixin
 from ._docs import fill
+from .backend import keras
 from .base import BaseNeuralEstimator, holds_text, refuse_non_numeric
 from .targets import RegressionTargetEncoder
 from .training import REGRESSION_LOSSES
+
+#: Losses whose fit does not depend on where the target sits or on its unit,
+#: so that a standardized target trains the same model, better conditioned.
+_SCALE_FREE_NAMES = frozenset(
+    {"auto", "mse", "mae", "huber", "log_cosh", "logcosh"}
+    | {"mean_squared_error", "mean_absolute_error", "huber_loss"}
+)
+_SCALE_FREE_CLASSES = (
+    keras.losses.MeanSquaredError,
+    keras.losses.MeanAbsoluteError,
+    keras.losses.Huber,
+    keras.losses.LogCosh,
+)
+
+
+def _scale_free(loss) -> bool:
+    if isinstance(loss, str):
+        return loss in _SCALE_FREE_NAMES
+    if isinstance(loss, type):
+        return issubclass(loss, _SCALE_FREE_CLASSES)
+    return isinstance(loss, _SCALE_FREE_CLASSES)
 
 
 class BaseNeuralRegressor(RegressorMixin, BaseNeuralEstimator):
@@ -23,7 +46,21 @@ class BaseNeuralRegressor(RegressorMixin, BaseNeuralEstimator):
     _y_check = {"multi_output": True, "y_numeric": True}
 
     def _make_target_encoder(self, loss, classes):
-        return RegressionTargetEncoder()
+        return RegressionTargetEncoder(standardize=self._standardizes(loss))
+
+    def _standardizes(self, loss) -> bool:
+        """Whether ``standardize_target`` says to standardize for ``loss``."""
+        value = getattr(self, "standardize_target", False)
+        if isinstance(value, str) and value == "auto":
+            return _scale_free(loss)
+        if not isinstance(value, (bool, np.bool_)):
+            P.fail(
+                type(self).__name__,
+                "standardize_target",
+                "True, False or 'auto'",
+                value,
+            )
+        return bool(value)
 
     def _default_loss(self, encoder) -> str:
         return "mse"
@@ -100,6 +137,16 @@ class NeuralRegressor(DenseArchitectureMixin, BaseNeuralRegressor):  # noqa: D10
     loss : str, keras.losses.Loss or callable, default="auto"
         ``"auto"`` is mean squared error. Also ``"mae"``, ``"mape"``,
         ``"huber"``, ``"log_cosh"`` or any Keras loss.
+    standardize_target : bool or "auto", default="auto"
+        Train on the target minus its mean, divided by its standard deviation
+        (per output, learned in ``fit``); predictions are put back on the
+        target's own scale. A target in dollars then trains as well as a
+        standardized one, with or without ``TransformedTargetRegressor``.
+        ``"auto"``: for the losses that do not depend on the target's unit
+        (mean squared or absolute error, Huber, log-cosh; ``"mape"``,
+        ``"msle"``, ``"poisson"`` and your own losses see the target as it
+        is). The losses and metrics in ``history_`` are then on the
+        standardized scale.
     {control}
     {run}
 
@@ -156,6 +203,7 @@ class NeuralRegressor(DenseArchitectureMixin, BaseNeuralRegressor):  # noqa: D10
         distribute: str | None = None,
         precision: str = "float32",
         categorical_features: Any = "auto",
+        standardize_target: bool | str = "auto",
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -186,6 +234,7 @@ class NeuralRegressor(DenseArchitectureMixin, BaseNeuralRegressor):  # noqa: D10
         self.distribute = distribute
         self.precision = precision
         self.categorical_features = categorical_features
+        self.standardize_target = standardize_target
 
 
 class ConvRegressor(ConvArchitectureMixin, BaseNeuralRegressor):  # noqa: D101
@@ -207,6 +256,16 @@ class ConvRegressor(ConvArchitectureMixin, BaseNeuralRegressor):  # noqa: D101
     loss : str, keras.losses.Loss or callable, default="auto"
         ``"auto"`` is mean squared error. Also ``"mae"``, ``"mape"``,
         ``"huber"``, ``"log_cosh"`` or any Keras loss.
+    standardize_target : bool or "auto", default="auto"
+        Train on the target minus its mean, divided by its standard deviation
+        (per output, learned in ``fit``); predictions are put back on the
+        target's own scale. A target in dollars then trains as well as a
+        standardized one, with or without ``TransformedTargetRegressor``.
+        ``"auto"``: for the losses that do not depend on the target's unit
+        (mean squared or absolute error, Huber, log-cosh; ``"mape"``,
+        ``"msle"``, ``"poisson"`` and your own losses see the target as it
+        is). The losses and metrics in ``history_`` are then on the
+        standardized scale.
     {control}
     {run}
 
@@ -280,6 +339,7 @@ class ConvRegressor(ConvArchitectureMixin, BaseNeuralRegressor):  # noqa: D101
         device: str = "auto",
         distribute: str | None = None,
         precision: str = "float32",
+        standardize_target: bool | str = "auto",
     ):
         self.filters = filters
         self.kernel_size = kernel_size
@@ -325,3 +385,4 @@ class ConvRegressor(ConvArchitectureMixin, BaseNeuralRegressor):  # noqa: D101
         self.device = device
         self.distribute = distribute
         self.precision = precision
+        self.standardize_target = standardize_target

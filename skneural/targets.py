@@ -47,10 +47,26 @@ class RegressionTargetEncoder(TransformerMixin, BaseEstimator):
     """Encode regression targets as a float32 matrix, one column per output.
 
     ``inverse_transform`` returns a 1-D array when ``fit`` saw a 1-D target.
+
+    Parameters
+    ----------
+    standardize : bool, default=False
+        Subtract each output's mean and divide by its standard deviation
+        (learned in ``fit``); ``inverse_transform`` puts values back on the
+        target's own scale.
+
+    Attributes
+    ----------
+    mean_, scale_ : ndarray of shape (n_outputs,)
+        What ``transform`` subtracts and divides by (0 and 1 without
+        ``standardize``).
     """
 
+    def __init__(self, standardize: bool = False):
+        self.standardize = standardize
+
     def fit(self, y, X=None):
-        """Record the target's shape.
+        """Record the target's shape (and its mean and spread, to standardize).
 
         Parameters
         ----------
@@ -66,6 +82,15 @@ class RegressionTargetEncoder(TransformerMixin, BaseEstimator):
         self.ndim_ = y.ndim
         self.n_outputs_ = 1 if y.ndim == 1 else y.shape[1]
         self.target_type_ = "continuous" if y.ndim == 1 else "continuous-multioutput"
+        self.mean_ = np.zeros(self.n_outputs_)
+        self.scale_ = np.ones(self.n_outputs_)
+        if self.standardize:
+            with np.errstate(all="ignore"):
+                values = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
+                mean, std = values.mean(axis=0), values.std(axis=0)
+            ok = np.isfinite(mean) & np.isfinite(std)
+            self.mean_ = np.where(ok, mean, 0.0)
+            self.scale_ = np.where(ok & (std > 0), std, 1.0)
         return self
 
     @property
@@ -97,6 +122,7 @@ class RegressionTargetEncoder(TransformerMixin, BaseEstimator):
                 f"Input y contains {found} (a missing target, e.g. None, is NaN). "
                 "Drop those samples or fill the target in."
             )
+        y = (y.reshape(len(y), -1) - self._mean) / self._scale
         largest = float(np.max(np.abs(y), initial=0.0))
         if largest > float(np.finfo(np.float32).max):
             raise ValueError(
@@ -106,13 +132,23 @@ class RegressionTargetEncoder(TransformerMixin, BaseEstimator):
                 "example with TransformedTargetRegressor(regressor=..., "
                 "transformer=StandardScaler())."
             )
-        return y.astype(np.float32).reshape(len(y), -1)
+        return y.astype(np.float32)
 
     def inverse_transform(self, y):
-        """Return network outputs in the shape of the fitted target."""
+        """Return network outputs on the target's scale, in its shape."""
         check_is_fitted(self)
-        y = np.asarray(y, dtype=np.float64)
-        return y.ravel() if self.ndim_ == 1 else y.reshape(len(y), self.n_outputs_)
+        y = np.asarray(y, dtype=np.float64).reshape(len(y), self.n_outputs_)
+        y = y * self._scale + self._mean
+        return y.ravel() if self.ndim_ == 1 else y
+
+    # Encoders saved before targets were standardized have neither attribute.
+    @property
+    def _mean(self):
+        return getattr(self, "mean_", 0.0)
+
+    @property
+    def _scale(self):
+        return getattr(self, "scale_", 1.0)
 
 
 class ClassificationTargetEncoder(TransformerMixin, BaseEstimator):

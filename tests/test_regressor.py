@@ -5,7 +5,7 @@ from conftest import tiny
 from sklearn.base import is_regressor
 from sklearn.linear_model import LinearRegression
 
-from skneural import NeuralRegressor
+from skneural import InvalidParameterError, NeuralRegressor
 
 
 def test_is_regressor():
@@ -63,9 +63,12 @@ def test_regression_losses(regression_data, loss):
     assert np.isfinite(reg.history_["loss"]).all()
     assert reg.model_.loss == loss
     # the network's compiled loss computes that loss, and none of the others
-    error = reg.predict(X) - y
-    by_hand = {name: f(error, y).mean() for name, f in LOSSES.items()}
-    compiled = reg.model_.evaluate(X, y.astype(np.float32)[:, None], verbose=0)
+    # (on the scale the network trains on: the target, standardized or not)
+    scale = reg.target_encoder_.transform
+    target = scale(y).ravel().astype(np.float64)
+    error = scale(reg.predict(X)).ravel() - target
+    by_hand = {name: f(error, target).mean() for name, f in LOSSES.items()}
+    compiled = reg.model_.evaluate(X, target.astype(np.float32)[:, None], verbose=0)
     matching = [name for name, v in by_hand.items() if np.isclose(v, compiled, 1e-4)]
     assert matching == [loss]
 
@@ -137,3 +140,67 @@ def test_continued_training_keeps_the_number_of_outputs(regression_data):
         reg.fit(X, Y)
     # (n,) and (n, 1) are the same single output
     tiny("NeuralRegressor", epochs=1).partial_fit(X, y[:, None]).partial_fit(X, y)
+
+
+@pytest.mark.parametrize(
+    ("loss", "setting", "standardized"),
+    [
+        ("auto", "auto", True),
+        ("mae", "auto", True),
+        ("huber", "auto", True),
+        ("mape", "auto", False),
+        ("poisson", "auto", False),
+        ("auto", False, False),
+        ("mape", True, True),
+    ],
+)
+def test_which_targets_are_standardized(regression_data, loss, setting, standardized):
+    X, y = regression_data
+    y = np.abs(y) * 1000 + 5000  # dollars
+    reg = tiny("NeuralRegressor", loss=loss, standardize_target=setting, epochs=1)
+    enc = reg.fit(X, y).target_encoder_
+    assert enc.standardize is standardized
+    if standardized:
+        assert enc.mean_ == pytest.approx([y.mean()])
+        assert enc.scale_ == pytest.approx([y.std()])
+        assert abs(enc.transform(y).mean()) < 1e-5
+    else:
+        np.testing.assert_array_equal(enc.transform(y).ravel(), y.astype(np.float32))
+    np.testing.assert_allclose(enc.inverse_transform(enc.transform(y)), y, rtol=1e-6)
+
+
+def test_a_target_in_dollars_trains_as_well_as_a_standardized_one(regression_data):
+    X, y = regression_data
+    dollars = y * 50_000 + 300_000
+    kw = dict(epochs=30, hidden_layer_sizes=(32,))
+    on_dollars = tiny("NeuralRegressor", **kw).fit(X, dollars)
+    on_unit = tiny("NeuralRegressor", **kw).fit(X, y)
+    raw = tiny("NeuralRegressor", standardize_target=False, **kw).fit(X, dollars)
+    r2_dollars, r2_unit = on_dollars.score(X, dollars), on_unit.score(X, y)
+    assert r2_dollars > 0.9 and abs(r2_dollars - r2_unit) < 0.02
+    assert raw.score(X, dollars) < r2_dollars - 0.2  # what it fixes
+    # predictions are on the target's scale; multi-output targets per column
+    assert abs(on_dollars.predict(X).mean() - dollars.mean()) < 0.05 * dollars.std()
+    two = tiny("NeuralRegressor", epochs=1).fit(X, np.c_[dollars, y])
+    assert two.target_encoder_.scale_ == pytest.approx([dollars.std(), y.std()])
+    assert two.predict(X).shape == (len(y), 2)
+
+
+def test_the_wrappers_keep_the_target_as_it_is(regression_data):
+    from keras_models import dense_regressor
+
+    from skneural import KerasRegressor
+
+    X, y = regression_data
+    reg = KerasRegressor(dense_regressor, loss="mse", epochs=1, verbose=0)
+    assert reg.fit(X, y * 1000).target_encoder_.standardize is False
+
+
+def test_standardize_target_is_checked(regression_data):
+    X, y = regression_data
+    with pytest.raises(
+        InvalidParameterError,
+        match=r"invalid `standardize_target`: expected True, False or 'auto'. "
+        r"Received: standardize_target='yes'",
+    ):
+        tiny("NeuralRegressor", standardize_target="yes").fit(X, y)

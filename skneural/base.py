@@ -173,35 +173,37 @@ class BaseNeuralEstimator(BaseEstimator):
     #: categorical columns embedded) rather than read as numbers.
     _accepts_tables: bool = False
 
-    def _table_input(self, X, reset: bool) -> bool:
-        """Whether ``X`` goes through the table encoder.
+    def _keeps_table(self, X, reset: bool) -> bool:
+        """Whether a DataFrame ``X`` reaches the table encoder as it is.
 
-        At ``fit``: a DataFrame with categorical columns (as
-        ``categorical_features`` finds them) or missing values, or any ``X``
-        when ``categorical_features`` names columns. A DataFrame of numbers
-        alone is read as numbers, exactly as the same array would be. Later,
-        whatever ``fit`` decided.
+        A DataFrame with categorical columns (as ``categorical_features``
+        finds them) or missing values is kept; one of numbers alone is read
+        as the same array would be (the table encoder then scales it as it
+        scales an array). After ``fit``: whenever the table encoder learned
+        categories or missing-value indicators.
         """
-        if not self._accepts_tables:
+        if not (self._accepts_tables and is_table(X)):
             return False
         if not reset:
-            return isinstance(self.__dict__.get("feature_encoder_"), TableEncoder)
+            enc = self.__dict__.get("feature_encoder_")
+            return isinstance(enc, TableEncoder) and bool(
+                enc.categorical_columns_ or enc.missing_indicators_
+            )
         spec = self.categorical_features
         if not (spec is None or (isinstance(spec, str) and spec == "auto")):
             return True
-        return is_table(X) and (
-            (spec is not None and bool(categorical_columns(X)))
-            or bool(X.isna().to_numpy().any())
+        return (spec is not None and bool(categorical_columns(X))) or bool(
+            X.isna().to_numpy().any()
         )
 
     def _feature_encoder_for(self, X):
-        """An unfitted feature encoder for ``X``: the table encoder, or the hook."""
-        if self._table_input(X, reset=True):
+        """An unfitted feature encoder: the table encoder, or the hook's."""
+        if self._accepts_tables:
             return TableEncoder(categorical_features=self.categorical_features)
         return self._make_feature_encoder()
 
     def _validate_X(self, X, *, reset: bool, y="no_validation", min_samples: int = 1):
-        if self._table_input(X, reset) and is_table(X):
+        if self._keeps_table(X, reset):
             return self._validate_table(X, reset=reset, y=y, min_samples=min_samples)
         _check_numeric_features(X, type(self).__name__)
         kwargs = {"dtype": np.float32, "reset": reset, **self._X_check}

@@ -208,6 +208,8 @@ default="auto"
         ndarray of shape (n_samples, n_numeric_out_ + n_categorical)
         """
         check_is_fitted(self)
+        if _plain(X) and not self.categorical_columns_:
+            return self._scale_array(X)
         frame = self._frame(X, reset=False)
         numbers_ = self._numbers(frame)
         self._refuse_infinite(numbers_, frame)
@@ -227,6 +229,28 @@ default="auto"
             parts.append(_codes(frame.iloc[:, i], frequent, rare)[:, None])
         out = np.concatenate(parts, axis=1) if parts else np.zeros((len(frame), 0))
         return out.astype(np.float32)
+
+    def _scale_array(self, X: np.ndarray) -> np.ndarray:
+        """:meth:`transform` of a float array of numbers alone: NumPy only."""
+        if X.ndim != 2 or X.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"X has {X.shape[1] if X.ndim == 2 else X.shape} features, but "
+                f"{type(self).__name__} is expecting {self.n_features_in_} "
+                "features as input."
+            )
+        if np.isinf(X).any():
+            raise ValueError("Input X contains infinity. Replace it with a number.")
+        dtype = np.float32
+        scaled = (X.astype(dtype) - self.center_.astype(dtype)) / self.scale_.astype(
+            dtype
+        )
+        if np.isfinite(self.clip):
+            scaled = scaled / np.sqrt(1 + (scaled / dtype(self.clip)) ** 2)
+        missing = np.isnan(scaled)
+        if missing.any():
+            scaled[missing] = 0.0
+        flags = np.isnan(X[:, self.missing_indicators_]).astype(dtype)
+        return np.concatenate([scaled, flags], axis=1) if flags.size else scaled
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         """Names of the output columns (numbers, ``missing_*``, then codes)."""
@@ -354,6 +378,11 @@ def _codes(column: pd.Series, frequent: np.ndarray, rare: np.ndarray) -> np.ndar
     lookup.update(dict.fromkeys(rare.tolist(), float(RARE)))
     codes = pd.Series(_as_keys(column)).map(lookup)
     return codes.fillna(float(UNKNOWN)).to_numpy(dtype=np.float64)
+
+
+def _plain(X) -> bool:
+    """Whether ``X`` is a 2-D floating-point NumPy array (the fast path)."""
+    return isinstance(X, np.ndarray) and X.dtype.kind == "f" and X.ndim == 2
 
 
 def _has_text(X) -> bool:

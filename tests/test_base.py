@@ -212,7 +212,7 @@ def test_reduce_lr_on_plateau(regression_data, early_stopping, patience, monitor
     assert "learning_rate" in est.history_  # logged by ReduceLROnPlateau
     lrs = est.history_["learning_rate"]
     np.testing.assert_allclose(lrs, expected, rtol=1e-6)
-    assert lrs[0] == pytest.approx(0.5) and min(lrs) == pytest.approx(0.05)
+    assert lrs[0] == pytest.approx(0.5) and min(lrs) <= 0.05 + 1e-9
     assert float(est.model_.optimizer.learning_rate) == pytest.approx(after)
 
 

@@ -68,7 +68,10 @@ def test_regression_losses(regression_data, loss):
     target = scale(y).ravel().astype(np.float64)
     error = scale(reg.predict(X)).ravel() - target
     by_hand = {name: f(error, target).mean() for name, f in LOSSES.items()}
-    compiled = reg.model_.evaluate(X, target.astype(np.float32)[:, None], verbose=0)
+    inputs = reg.feature_encoder_.transform(X.astype(np.float32))
+    compiled = reg.model_.evaluate(
+        inputs, target.astype(np.float32)[:, None], verbose=0
+    )
     matching = [name for name, v in by_hand.items() if np.isclose(v, compiled, 1e-4)]
     assert matching == [loss]
 

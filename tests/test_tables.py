@@ -193,11 +193,14 @@ def test_high_cardinality_columns_are_embedded_not_one_hot():
     assert est.model_.input_shape == (None, 2)
 
 
-def test_arrays_keep_their_old_path(iris):
+def test_arrays_are_scaled_as_numbers(iris):
     X, y = iris
-    est = tiny("NeuralClassifier").fit(X, y)
-    assert not isinstance(est.feature_encoder_, TableEncoder)
+    est = tiny("NeuralClassifier").fit(X * 1000, y)  # unscaled numbers
+    enc = est.feature_encoder_
+    assert enc.categorical_columns_ == [] and enc.missing_indicators_ == []
+    np.testing.assert_allclose(enc.center_, np.median(X * 1000, axis=0), rtol=1e-5)
     assert "table_embedding" not in [layer.name for layer in est.model_.layers]
+    assert est.score(X * 1000, y) > 0.8  # trains as on scaled numbers
     # naming columns of an array makes them categorical
     codes = np.c_[X, (X[:, 0] > 5.8).astype(float)]
     named = tiny("NeuralClassifier", categorical_features=[4]).fit(codes, y)
@@ -209,7 +212,6 @@ def test_a_frame_of_numbers_is_read_as_the_same_array_would_be(iris):
     frame = pd.DataFrame(X, columns=["a", "b", "c", "d"])
     from_frame = tiny("NeuralClassifier").fit(frame, y)
     from_array = tiny("NeuralClassifier").fit(X, y)
-    assert not isinstance(from_frame.feature_encoder_, TableEncoder)
     np.testing.assert_array_equal(
         from_frame.predict_proba(frame), from_array.predict_proba(X)
     )

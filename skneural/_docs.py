@@ -26,15 +26,14 @@ default="auto"
         The categorical columns of a pandas DataFrame ``X``. ``"auto"``: those
         of ``category``, ``object``, string or ``bool`` dtype; or name them
         (names, positions or a boolean mask; this also works for arrays of
-        category codes); ``None``: none. A DataFrame with categorical columns
-        or missing values is encoded by a
-        :class:`~skneural.features.TableEncoder`: each categorical column gets
-        a learned embedding (unseen and missing values share one reserved
-        code, categories seen fewer than 5 times another), numeric columns
-        are centred on their median, scaled by their interquartile range and
-        smoothly clipped, and a missing number becomes the median plus a 0/1
-        indicator column. Arrays and DataFrames of numbers alone are read as
-        they are, as before."""
+        category codes); ``None``: none. Every input goes through a
+        :class:`~skneural.features.TableEncoder` learned in ``fit``: each
+        categorical column gets a learned embedding (unseen and missing
+        values share one reserved code, categories seen fewer than 5 times
+        another); numeric columns, arrays included, are centred on their
+        median, scaled by their interquartile range and smoothly clipped; in
+        a DataFrame, a missing number becomes the median plus a 0/1 indicator
+        column."""
 
 IMAGE_INPUTS = """\
 The layout of the input is decided in ``fit`` and kept:

@@ -5,8 +5,9 @@ categorical, string and boolean columns, with missing values) into the one
 float32 matrix a network trains on, learning everything at ``fit``:
 
 - numeric columns are centred on their median and divided by a robust
-  spread (the interquartile range, or the standard deviation where that is
-  zero), then smoothly clipped, ``x / sqrt(1 + (x / clip) ** 2)``, so that
+  spread (the interquartile range, or the range where that is zero, as for
+  0/1 flags and one-hot columns, which then stay 0 / +-1), then smoothly
+  clipped, ``x / sqrt(1 + (x / clip) ** 2)``, so that
   outliers keep their order without dominating (as in RealMLP, Holzmüller et
   al. 2024); a missing number becomes the median, and each column that had
   missing values at ``fit`` gets a 0/1 indicator column;
@@ -175,8 +176,14 @@ default="auto"
                 else (np.zeros(0), np.zeros(0))
             )
             spread = (q3 - q1) / 1.349  # the IQR of a normal is 1.349 sigma
-            std = np.nanstd(finite, axis=0) if finite.size else np.zeros(0)
-        spread = np.where(spread > 0, spread, std)
+            # half or more of the values equal (0/1 flags, one-hot columns,
+            # mostly-zero counts): the range, so that a flag stays 0 / +-1
+            span = (
+                np.nanmax(finite, axis=0) - np.nanmin(finite, axis=0)
+                if finite.size
+                else np.zeros(0)
+            )
+        spread = np.where(spread > 0, spread, span)
         spread = np.where(np.isfinite(spread) & (spread > 0), spread, 1.0)
         self.center_ = np.nan_to_num(center, nan=0.0)
         self.scale_ = spread

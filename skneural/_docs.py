@@ -35,6 +35,18 @@ default="auto"
         a DataFrame, a missing number becomes the median plus a 0/1 indicator
         column."""
 
+STANDARDIZE_TARGET = """\
+standardize_target : bool or "auto", default="auto"
+        Train on the target minus its mean, divided by its standard deviation
+        (per output, learned in ``fit``); predictions are put back on the
+        target's own scale. A target in dollars then trains as well as a
+        standardized one, with or without ``TransformedTargetRegressor``.
+        ``"auto"``: for the losses that do not depend on the target's unit
+        (mean squared or absolute error, Huber, log-cosh; ``"mape"``,
+        ``"msle"``, ``"poisson"`` and your own losses see the target as it
+        is). The losses and metrics in ``history_`` are then on the
+        standardized scale."""
+
 IMAGE_INPUTS = """\
 The layout of the input is decided in ``fit`` and kept:
 
@@ -247,6 +259,7 @@ def fill(
         conv_architecture=CONV_ARCHITECTURE,
         architecture=ARCHITECTURE,
         tables=TABLES,
+        standardize_target=STANDARDIZE_TARGET,
         training=TRAINING.format(**defaults),
         control=CONTROL.format(**defaults),
         run=RUN,

@@ -137,16 +137,7 @@ class NeuralRegressor(DenseArchitectureMixin, BaseNeuralRegressor):  # noqa: D10
     loss : str, keras.losses.Loss or callable, default="auto"
         ``"auto"`` is mean squared error. Also ``"mae"``, ``"mape"``,
         ``"huber"``, ``"log_cosh"`` or any Keras loss.
-    standardize_target : bool or "auto", default="auto"
-        Train on the target minus its mean, divided by its standard deviation
-        (per output, learned in ``fit``); predictions are put back on the
-        target's own scale. A target in dollars then trains as well as a
-        standardized one, with or without ``TransformedTargetRegressor``.
-        ``"auto"``: for the losses that do not depend on the target's unit
-        (mean squared or absolute error, Huber, log-cosh; ``"mape"``,
-        ``"msle"``, ``"poisson"`` and your own losses see the target as it
-        is). The losses and metrics in ``history_`` are then on the
-        standardized scale.
+    {standardize_target}
     {control}
     {run}
 
@@ -256,16 +247,7 @@ class ConvRegressor(ConvArchitectureMixin, BaseNeuralRegressor):  # noqa: D101
     loss : str, keras.losses.Loss or callable, default="auto"
         ``"auto"`` is mean squared error. Also ``"mae"``, ``"mape"``,
         ``"huber"``, ``"log_cosh"`` or any Keras loss.
-    standardize_target : bool or "auto", default="auto"
-        Train on the target minus its mean, divided by its standard deviation
-        (per output, learned in ``fit``); predictions are put back on the
-        target's own scale. A target in dollars then trains as well as a
-        standardized one, with or without ``TransformedTargetRegressor``.
-        ``"auto"``: for the losses that do not depend on the target's unit
-        (mean squared or absolute error, Huber, log-cosh; ``"mape"``,
-        ``"msle"``, ``"poisson"`` and your own losses see the target as it
-        is). The losses and metrics in ``history_`` are then on the
-        standardized scale.
+    {standardize_target}
     {control}
     {run}
 

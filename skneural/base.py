@@ -373,10 +373,7 @@ class BaseNeuralEstimator(BaseEstimator):
             p.placement = devices.resolve(
                 type(self).__name__, self.device, self.distribute, self.precision
             )
-            meta = self._make_meta(X, y, encoder, y_enc, weights)
-            categories = getattr(features, "cardinalities_", ())
-            if categories:
-                meta = replace(meta, categories=tuple(categories))
+            meta = self._make_meta(X, y, encoder, y_enc, weights, features)
             with p.placement.scope():
                 network = self._start_network(
                     meta,
@@ -573,7 +570,7 @@ class BaseNeuralEstimator(BaseEstimator):
         """An unfitted transformer applied to ``X`` before the network."""
         return FunctionTransformer()
 
-    def _make_meta(self, X, y, encoder, y_enc, weights) -> Meta:
+    def _make_meta(self, X, y, encoder, y_enc, weights, features=None) -> Meta:
         target_mean = None
         if not isinstance(y_enc, np.ndarray):
             pass  # structured targets (several network outputs): no baseline
@@ -601,6 +598,7 @@ class BaseNeuralEstimator(BaseEstimator):
             if classes is not None and single_label
             else None,
             target_mean=target_mean,
+            categories=tuple(getattr(features, "cardinalities_", ())),
         )
 
     def _split_validation(self, X, y_enc, weights, encoder, p, rng, epochs) -> dict:

@@ -30,7 +30,13 @@ from typing import Any
 # Each command imports what it needs when it needs it.
 from ._params import closest, did_you_mean
 from .catalog import DATASETS, check_source
-from .exceptions import DataError, SkneuralError, UsageError
+from .exceptions import (
+    DataError,
+    InvalidParameterError,
+    ModelFileError,
+    SkneuralError,
+    UsageError,
+)
 
 __all__ = ["console", "main"]
 
@@ -698,6 +704,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(
         dest="command", required=True, metavar="COMMAND", parser_class=_Parser
     )
+    parser.commands = sub.choices  # command name -> its parser
 
     p = sub.add_parser("fit", help="fit a network (cross-validated) and save it")
     _training_arguments(p)
@@ -797,13 +804,6 @@ class _Parser(argparse.ArgumentParser):
         )
 
 
-def _subparser(parser: argparse.ArgumentParser, command: str) -> _Parser:
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return action.choices[command]
-    return parser  # pragma: no cover - every command has a sub-parser
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the ``skneural`` command; returns the exit status.
 
@@ -815,15 +815,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args, extras = parser.parse_known_args(argv)
     if extras:
-        _subparser(parser, args.command).refuse_unknown(extras)
+        parser.commands[args.command].refuse_unknown(extras)
     try:
         return args.run(args)
     except (UsageError, DataError, FileNotFoundError) as exc:
         print(f"skneural {args.command}: error: {exc}", file=sys.stderr)
         return 2
     except SkneuralError as exc:  # a bad parameter, a damaged model file, ...
-        from .exceptions import InvalidParameterError, ModelFileError
-
         code = 2 if isinstance(exc, (InvalidParameterError, ModelFileError)) else 1
         print(f"skneural {args.command}: error: {exc}", file=sys.stderr)
         return code

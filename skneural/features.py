@@ -166,7 +166,7 @@ default="auto"
                 "categorical_features='auto'."
             )
         numbers_ = self._numbers(frame)
-        self._refuse_infinite(numbers_, frame)
+        self._refuse_infinite(numbers_, frame.columns)
         with np.errstate(all="ignore"):
             finite = numbers_
             center = np.nanmedian(finite, axis=0) if finite.size else np.zeros(0)
@@ -219,14 +219,9 @@ default="auto"
             return self._scale_array(X)
         frame = self._frame(X, reset=False)
         numbers_ = self._numbers(frame)
-        self._refuse_infinite(numbers_, frame)
-        missing = np.isnan(numbers_)
-        with np.errstate(all="ignore"):
-            scaled = (numbers_ - self.center_) / self.scale_
-            if np.isfinite(self.clip):
-                scaled = scaled / np.sqrt(1.0 + (scaled / self.clip) ** 2)
-        scaled = np.where(missing, 0.0, scaled)  # missing -> the median
-        parts = [scaled, missing[:, self.missing_indicators_].astype(np.float64)]
+        self._refuse_infinite(numbers_, frame.columns)
+        scaled, missing = self._scaled(numbers_)
+        parts = [scaled, missing[:, self.missing_indicators_].astype(np.float32)]
         for i, frequent, rare in zip(
             self.categorical_columns_,
             self.categories_,
@@ -239,25 +234,27 @@ default="auto"
 
     def _scale_array(self, X: np.ndarray) -> np.ndarray:
         """:meth:`transform` of a float array of numbers alone: NumPy only."""
-        if X.ndim != 2 or X.shape[1] != self.n_features_in_:
-            raise ValueError(
-                f"X has {X.shape[1] if X.ndim == 2 else X.shape} features, but "
-                f"{type(self).__name__} is expecting {self.n_features_in_} "
-                "features as input."
-            )
-        if np.isinf(X).any():
-            raise ValueError("Input X contains infinity. Replace it with a number.")
+        self._check_width(X.shape[1])
+        self._refuse_infinite(X, range(X.shape[1]))
+        scaled, missing = self._scaled(X)
+        flags = missing[:, self.missing_indicators_].astype(np.float32)
+        return np.concatenate([scaled, flags], axis=1) if flags.size else scaled
+
+    def _scaled(self, numbers_: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Scale, clip and fill numbers; also say where they were missing.
+
+        Returns float32 values (a missing one becomes 0, the median) and the
+        boolean mask of missing values.
+        """
         dtype = np.float32
-        scaled = (X.astype(dtype) - self.center_.astype(dtype)) / self.scale_.astype(
-            dtype
+        missing = np.isnan(numbers_)
+        scaled = (numbers_.astype(dtype) - self.center_.astype(dtype)) / (
+            self.scale_.astype(dtype)
         )
         if np.isfinite(self.clip):
             scaled = scaled / np.sqrt(1 + (scaled / dtype(self.clip)) ** 2)
-        missing = np.isnan(scaled)
-        if missing.any():
-            scaled[missing] = 0.0
-        flags = np.isnan(X[:, self.missing_indicators_]).astype(dtype)
-        return np.concatenate([scaled, flags], axis=1) if flags.size else scaled
+        scaled[missing] = 0.0
+        return scaled, missing
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         """Names of the output columns (numbers, ``missing_*``, then codes)."""
@@ -304,12 +301,16 @@ default="auto"
                 self.feature_names_in_ = np.asarray(names, dtype=object)
             else:
                 self.__dict__.pop("feature_names_in_", None)
-        elif frame.shape[1] != self.n_features_in_:
+        else:
+            self._check_width(frame.shape[1])
+        return frame
+
+    def _check_width(self, n_columns: int) -> None:
+        if n_columns != self.n_features_in_:
             raise ValueError(
-                f"X has {frame.shape[1]} features, but {type(self).__name__} is "
+                f"X has {n_columns} features, but {type(self).__name__} is "
                 f"expecting {self.n_features_in_} features as input."
             )
-        return frame
 
     def _categorical_positions(self, frame: pd.DataFrame) -> list[int]:
         spec = self.categorical_features
@@ -349,10 +350,10 @@ default="auto"
                 )
         return sorted(set(positions))
 
-    def _refuse_infinite(self, numbers_: np.ndarray, frame: pd.DataFrame) -> None:
+    def _refuse_infinite(self, numbers_: np.ndarray, names) -> None:
         infinite = np.isinf(numbers_).any(axis=0)
         if infinite.any():
-            column = frame.columns[self.numeric_columns_[int(infinite.argmax())]]
+            column = names[self.numeric_columns_[int(infinite.argmax())]]
             raise ValueError(
                 f"Input X contains infinity (column {str(column)!r}). Replace it "
                 "with a finite value, or with NaN to treat it as missing."

@@ -612,9 +612,15 @@ def test_fit_and_predict_on_fuzzed_data(kind):
     # fewest valid for NeuralClassifier, whose drawn batch_size=-1 is refused).
     # The bounds are well below, as the draws change with hypothesis versions
     # and with this test's source. Each valid case asserts that it worked.
-    assert tally["valid"] >= 3, f"too few valid cases tried: {dict(tally)}"
+    check_tally(tally, least_valid=3, least_invalid=10)
+
+
+def check_tally(tally: Counter, *, least_valid: int, least_invalid: int) -> None:
+    """Enough valid and invalid cases were tried; all valid worked, all
+    invalid were refused."""
+    assert tally["valid"] >= least_valid, f"too few valid cases: {dict(tally)}"
     assert tally["valid worked"] == tally["valid"], dict(tally)
-    assert tally["invalid"] >= 10, f"too few invalid cases tried: {dict(tally)}"
+    assert tally["invalid"] >= least_invalid, f"too few invalid cases: {dict(tally)}"
     assert tally["invalid refused"] == tally["invalid"], dict(tally)
 
 
@@ -723,10 +729,7 @@ def test_predict_on_fuzzed_X(kind):
     tally: Counter = Counter()
     _predict_on_fuzzed_X(kind, tally)
     # Of the 100 cases, 29 to 55 are valid X and 35 to 62 invalid (by kind).
-    assert tally["valid"] >= 12, f"too few valid cases tried: {dict(tally)}"
-    assert tally["valid worked"] == tally["valid"], dict(tally)
-    assert tally["invalid"] >= 12, f"too few invalid cases tried: {dict(tally)}"
-    assert tally["invalid refused"] == tally["invalid"], dict(tally)
+    check_tally(tally, least_valid=12, least_invalid=12)
 
 
 @fuzz_settings(max_examples=100)

@@ -3,65 +3,33 @@
 from functools import partial
 
 import pytest
-from conftest import ESTIMATOR_NAMES
-from keras_models import dense_classifier, dense_regressor
+from conftest import ESTIMATOR_NAMES, tiny
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skneural import (
-    ConvClassifier,
-    ConvRegressor,
-    KerasClassifier,
-    KerasRegressor,
-    NeuralClassifier,
-    NeuralRegressor,
-)
-
 # Small, fast, but able to fit the checks' toy problems.
+FIT_THE_CHECKS = dict(epochs=30, learning_rate=0.01)
 ESTIMATORS = [
-    NeuralClassifier(
-        hidden_layer_sizes=(16,), epochs=30, learning_rate=0.01, random_state=0
-    ),
-    NeuralRegressor(
-        hidden_layer_sizes=(16,), epochs=30, learning_rate=0.01, random_state=0
-    ),
+    tiny("NeuralClassifier", **FIT_THE_CHECKS),
+    tiny("NeuralRegressor", **FIT_THE_CHECKS),
     # Tabular X reaches the conv estimators as 1-channel signals. Without
     # early stopping and dropout, like the dense defaults: the checks' data
     # sets are a few dozen rows.
-    ConvClassifier(
+    tiny(
+        "ConvClassifier",
         filters=(8,),
         hidden_layer_sizes=(16,),
         dropout=0.0,
-        early_stopping=False,
-        epochs=30,
-        learning_rate=0.01,
-        random_state=0,
+        **FIT_THE_CHECKS,
     ),
-    ConvRegressor(
+    tiny(
+        "ConvRegressor",
         filters=(8,),
         hidden_layer_sizes=(16,),
         dropout=0.0,
-        early_stopping=False,
-        epochs=30,
-        learning_rate=0.01,
-        random_state=0,
+        **FIT_THE_CHECKS,
     ),
-    KerasClassifier(
-        dense_classifier,
-        optimizer="adam",
-        optimizer__learning_rate=0.01,
-        epochs=30,
-        verbose=0,
-        random_state=0,
-    ),
-    KerasRegressor(
-        dense_regressor,
-        loss="mse",
-        optimizer="adam",
-        optimizer__learning_rate=0.01,
-        epochs=30,
-        verbose=0,
-        random_state=0,
-    ),
+    tiny("KerasClassifier", epochs=30, optimizer__learning_rate=0.01),
+    tiny("KerasRegressor", epochs=30, optimizer__learning_rate=0.01),
 ]
 
 # The only expected failures, with their reason.

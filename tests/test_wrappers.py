@@ -5,7 +5,8 @@ import pickle
 import keras
 import numpy as np
 import pytest
-from keras_models import dense_classifier, dense_regressor
+from conftest import tiny
+from keras_models import dense_classifier
 from sklearn.base import clone, is_classifier, is_regressor
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import AdaBoostClassifier, BaggingClassifier
@@ -17,30 +18,16 @@ from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from skneural import InvalidParameterError, KerasClassifier, KerasRegressor
 from skneural.targets import ClassificationTargetEncoder
 
+#: The wrapper tests train a little longer and faster than `tiny`'s default.
+WRAPPED = dict(optimizer__learning_rate=0.02, epochs=20)
+
 
 def clf(**kw):
-    base = dict(
-        model=dense_classifier,
-        optimizer="adam",
-        optimizer__learning_rate=0.02,
-        epochs=20,
-        verbose=0,
-        random_state=0,
-    )
-    return KerasClassifier(**{**base, **kw})
+    return tiny("KerasClassifier", **{**WRAPPED, **kw})
 
 
 def reg(**kw):
-    base = dict(
-        model=dense_regressor,
-        loss="mse",
-        optimizer="adam",
-        optimizer__learning_rate=0.02,
-        epochs=20,
-        verbose=0,
-        random_state=0,
-    )
-    return KerasRegressor(**{**base, **kw})
+    return tiny("KerasRegressor", **{**WRAPPED, **kw})
 
 
 def test_estimator_types_and_scikeras_defaults():

@@ -129,9 +129,6 @@ def _set_callbacks(model, callbacks) -> None:
 
     prefix, _ = find_network(model)
     model.set_params(**{f"{prefix}callbacks": callbacks})
-    fitted = _network(model)  # a target wrapper fits a copy: set it there too
-    if fitted is not None:
-        fitted.set_params(callbacks=callbacks)
 
 
 # --- arguments ------------------------------------------------------------------
@@ -268,10 +265,7 @@ def _evaluate_and_fit(args, data, task, model, progress, tuning=None):
     if args.cv >= 2:
         models = {name: model}
         if not args.no_baselines:
-            pre = model.named_steps.get("preprocess")
-            models.update(
-                baselines(pre, task, random_state=args.seed, n_samples=len(data.y))
-            )
+            models.update(baselines(data.X, task, random_state=args.seed))
         folds = make_folds(task, args.cv, args.seed)
         bar = progress.folds(len(models) * args.cv)
         progress._first = name
@@ -411,6 +405,7 @@ def cmd_tune(args) -> int:
     with contextlib.suppress(KeyError):
         study = optuna.load_study(study_name=study_name, storage=storage)
         finished = sum(t.state.is_finished() for t in study.trials)
+        _check_study_fits(study, model, url)
     n_trials = max(0, args.trials - finished)
     if finished:
         _say(
@@ -456,6 +451,30 @@ def cmd_tune(args) -> int:
         )
         _evaluate_and_fit(args, data, task, model, progress, tuning)
     return 0
+
+
+def _check_study_fits(study, model, url: str) -> None:
+    """Refuse to continue a study whose trials set parameters ``model`` lacks.
+
+    Its best trial could not be applied: the study was made for another
+    model, or by an earlier skneural (whose regressors sat in a target
+    wrapper, ``net__regressor__...``).
+    """
+    import optuna
+
+    from .tuning import search_space
+
+    probe = optuna.create_study().ask()
+    search_space(model)(probe)
+    unknown = sorted({k for t in study.trials for k in t.params} - set(probe.params))
+    if unknown:
+        shown = ", ".join(unknown[:3]) + (", ..." if len(unknown) > 3 else "")
+        raise UsageError(
+            f"The study {study.study_name!r} in {url} tuned parameters this model "
+            f"does not have ({shown}): it was made for another model or by an "
+            "earlier version of skneural. Give another --study-name, or another "
+            "--storage (or delete that study's file)."
+        )
 
 
 def _importances(study) -> dict[str, float]:

@@ -13,8 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from sklearn.base import clone
 from sklearn.compose import TransformedTargetRegressor
+from sklearn.ensemble import (
+    HistGradientBoostingClassifier,
+    HistGradientBoostingRegressor,
+)
 from sklearn.linear_model import LogisticRegression, RidgeCV
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import KFold, StratifiedKFold
@@ -22,6 +27,8 @@ from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import _safe_indexing
+
+from .tabular import AsCategories, make_preprocessor
 
 __all__ = [
     "CrossValidation",
@@ -79,17 +86,34 @@ def make_folds(task: str, cv: int = 5, random_state: int | None = 0):
     return kind(n_splits=cv, shuffle=True, random_state=random_state)
 
 
-def baselines(
-    preprocessor, task: str, random_state: int | None = 0, n_samples: int = 0
-) -> dict:
-    """scikit-learn models to compare with, on the same preprocessing.
+def baselines(X, task: str, random_state: int | None = 0) -> dict:
+    """scikit-learn models to compare with, for data like ``X``.
 
     A linear model (``RidgeCV`` or ``LogisticRegression``) and scikit-learn's
     own ``MLPRegressor`` / ``MLPClassifier`` (regression targets
-    standardized), with early stopping from ``n_samples`` >= 2,000 rows
-    (on fewer, its 10% validation part is too small to stop on).
+    standardized), both after the one-hot preprocessing of
+    :func:`skneural.tabular.make_preprocessor`, the MLP with early stopping
+    from 2,000 rows of ``X`` up (on fewer, its 10% validation part is too
+    small to stop on). For a table, also ``HistGradientBoostingRegressor`` /
+    ``HistGradientBoostingClassifier`` with their defaults, on the table as
+    it is: its text, boolean and category columns become pandas categories
+    (:class:`skneural.tabular.AsCategories`), split on natively.
+
+    Parameters
+    ----------
+    X : pandas.DataFrame or array-like
+        The data, for its kind (a table or images) and its number of rows;
+        nothing is fitted.
+    task : {"regression", "classification"}
+    random_state : int, default=0
+        Seed of the MLP and of gradient boosting.
+
+    Returns
+    -------
+    dict
+        Model name -> unfitted estimator.
     """
-    pre = [("preprocess", clone(preprocessor))] if preprocessor is not None else []
+    n_samples = len(X)
     mlp_params = {
         "early_stopping": n_samples >= 2000,
         "max_iter": 500 if n_samples >= 2000 else 2000,
@@ -99,23 +123,47 @@ def baselines(
         mlp = TransformedTargetRegressor(
             MLPRegressor(**mlp_params), transformer=StandardScaler()
         )
-        return {
+        models = {
             "RidgeCV": Pipeline(
-                [*pre, ("model", RidgeCV(alphas=np.logspace(-3, 3, 13)))]
+                [
+                    ("preprocess", make_preprocessor(X)),
+                    ("model", RidgeCV(alphas=np.logspace(-3, 3, 13))),
+                ]
             ),
-            "MLPRegressor": Pipeline([*pre, ("model", mlp)]),
+            "MLPRegressor": Pipeline(
+                [("preprocess", make_preprocessor(X)), ("model", mlp)]
+            ),
         }
-    return {
-        "LogisticRegression": Pipeline(
-            [*pre, ("model", LogisticRegression(max_iter=2000))]
-        ),
-        "MLPClassifier": Pipeline(
+        boosting = HistGradientBoostingRegressor
+    else:
+        models = {
+            "LogisticRegression": Pipeline(
+                [
+                    ("preprocess", make_preprocessor(X)),
+                    ("model", LogisticRegression(max_iter=2000)),
+                ]
+            ),
+            "MLPClassifier": Pipeline(
+                [
+                    ("preprocess", make_preprocessor(X)),
+                    ("model", MLPClassifier(**mlp_params)),
+                ]
+            ),
+        }
+        boosting = HistGradientBoostingClassifier
+    if isinstance(X, pd.DataFrame):
+        models[boosting.__name__] = Pipeline(
             [
-                *pre,
-                ("model", MLPClassifier(**mlp_params)),
+                ("categories", AsCategories()),
+                (
+                    "model",
+                    boosting(
+                        categorical_features="from_dtype", random_state=random_state
+                    ),
+                ),
             ]
-        ),
-    }
+        )
+    return models
 
 
 def network_of(model):

@@ -19,6 +19,7 @@ import numpy as np
 
 from . import plotting
 from .evaluation import LOWER_IS_BETTER, MAIN_METRIC, format_score
+from .features import TableEncoder
 from .persistence import ModelBundle, atomic_write
 
 __all__ = ["render_report", "write_report"]
@@ -170,8 +171,10 @@ def _scores_section(bundle: ModelBundle) -> str:
         "<h2>Cross-validated scores</h2>",
         f"<p class='meta'>{cv.n_splits}-fold cross-validation "
         f"({'stratified, ' if cv.task == 'classification' else ''}shuffled), every "
-        "model on the same folds and the same preprocessing; mean ± standard "
-        "deviation over the folds. The first row is this model.</p>",
+        "model on the same folds; mean ± standard deviation over the folds. The "
+        "first row is this model. The linear and MLP baselines get one-hot encoded "
+        "categories and standardized numbers; gradient boosting (tables) and a dense "
+        "network get the table as it is.</p>",
         _table(header, rows, classes),
         _figure(plotting.plot_model_scores(table, main), f"{main} by model", "scores"),
     ]
@@ -273,6 +276,25 @@ def _tuning_section(bundle: ModelBundle) -> str:
     return "<section>" + "".join(parts) + "</section>"
 
 
+def _encoding(net) -> str:
+    """What the network's table encoder does with the columns, in a sentence."""
+    enc = getattr(net, "feature_encoder_", None)
+    if not isinstance(enc, TableEncoder):
+        return ""
+    n_cat = len(enc.categorical_columns_)
+    n_num = len(enc.numeric_columns_)
+    text = f"Inputs: {n_num} numeric column(s) robust-scaled"
+    if enc.missing_indicators_:
+        text += f", {len(enc.missing_indicators_)} missing-value indicator(s)"
+    if n_cat:
+        codes = sum(enc.cardinalities_)
+        text += (
+            f"; {n_cat} categorical column(s) embedded ({codes:,} codes in all, "
+            "missing, unseen and rare values included)"
+        )
+    return text + "."
+
+
 def _model_section(bundle: ModelBundle) -> str:
     from .evaluation import network_of
 
@@ -299,6 +321,9 @@ def _model_section(bundle: ModelBundle) -> str:
                 ],
             )
         )
+        encoding = _encoding(net)
+        if encoding:
+            parts.append(f"<p class='meta'>{_esc(encoding)}</p>")
     steps = getattr(bundle.model, "steps", None)
     if steps:
         parts.append(

@@ -6,11 +6,14 @@ What the ``skneural`` command does before it trains, usable from Python::
     model = make_model(data, task=infer_task(data.y))
     model.fit(data.X, data.y)
 
-Tabular data gets a scikit-learn preprocessing pipeline: numeric columns are
-imputed (median) and standardized; categorical ones (strings, categories,
-booleans) are imputed (most frequent) and one-hot encoded, categories unseen
-in training ignored. A regression network learns a standardized target
-(``TransformedTargetRegressor``), and predicts on the original scale.
+A dense network takes a table as it is: its own feature encoder
+(:class:`~skneural.features.TableEncoder`) embeds the categorical columns
+(strings, categories, booleans), robust-scales the numbers and flags missing
+values, and a regressor standardizes its target itself. The one-hot
+preprocessing of :func:`make_preprocessor` is for the linear and MLP
+baselines, and for convolutional networks on tables of pixels;
+:class:`AsCategories` prepares a table for gradient boosting's native
+categorical support.
 """
 
 from __future__ import annotations
@@ -22,11 +25,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.compose import (
-    ColumnTransformer,
-    TransformedTargetRegressor,
-    make_column_selector,
-)
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.compose import ColumnTransformer, make_column_selector
 from sklearn.impute import SimpleImputer
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
@@ -34,9 +34,11 @@ from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardSc
 from ._params import did_you_mean
 from .catalog import DATASETS, PARQUET, NamedDataset, check_file, check_source
 from .exceptions import DataError
+from .features import categorical_columns as _categorical_positions
 
 __all__ = [
     "DATASETS",
+    "AsCategories",
     "Data",
     "DataError",
     "infer_task",
@@ -228,6 +230,7 @@ def _load_named(
 
 def _split_target(frame: pd.DataFrame, target: str | None, name: str) -> Data:
     frame.columns = [str(c) for c in frame.columns]
+    dates = _dates_as_text(frame, target)
     if target is None:
         return Data(frame, pd.Series(dtype=float, name=None), name, "")
     if target not in frame.columns:
@@ -243,6 +246,9 @@ def _split_target(frame: pd.DataFrame, target: str | None, name: str) -> Data:
         raise DataError(f"{name!r} has only the target column {target!r}: no features.")
     keep = y.notna().to_numpy()
     notes = []
+    if dates:
+        shown = ", ".join(map(repr, dates[:5])) + (", ..." if len(dates) > 5 else "")
+        notes.append(f"dates and durations ({shown}) were read as text categories")
     if not keep.all():
         notes.append(f"{int((~keep).sum())} rows without a target value were left out")
         X, y = X[keep], y[keep]
@@ -251,6 +257,23 @@ def _split_target(frame: pd.DataFrame, target: str | None, name: str) -> Data:
     return Data(
         X.reset_index(drop=True), y.reset_index(drop=True), name, target, None, notes
     )
+
+
+def _dates_as_text(frame: pd.DataFrame, target: str | None) -> list[str]:
+    """Turn date and duration columns (but the target) into text, in place.
+
+    A network takes numbers and categories; a date in a CSV file is text, and
+    a Parquet file's dates become the same. Returns the columns changed.
+    """
+    changed = []
+    for name, dtype in frame.dtypes.items():
+        if name != target and (
+            pd.api.types.is_datetime64_any_dtype(dtype)
+            or pd.api.types.is_timedelta64_dtype(dtype)
+        ):
+            frame[name] = _as_text(frame[name]).iloc[:, 0].astype(object)
+            changed.append(str(name))
+    return changed
 
 
 # --- the task -----------------------------------------------------------------
@@ -311,12 +334,15 @@ def _flatten(X):
 
 
 def make_preprocessor(X) -> Any:
-    """The preprocessing a table (or images, for a dense network) gets.
+    """One-hot preprocessing of a table (or flattened images), for the baselines.
 
     Numeric columns: median imputation, then standardization. Categorical
     columns (strings, categories, booleans): most-frequent imputation, then
     one-hot encoding that ignores unseen categories. Images: flattened and
     standardized.
+
+    The linear and MLP baselines use it, and a convolutional network on a
+    table of pixels; a dense skneural network takes the table as it is.
     """
     if not isinstance(X, pd.DataFrame):
         return Pipeline(
@@ -356,14 +382,13 @@ def make_preprocessor(X) -> Any:
 
 
 def categorical_columns(X: pd.DataFrame) -> list[str]:
-    """The columns :func:`make_preprocessor` one-hot encodes."""
-    return [c for c in X.columns if not _is_numeric(X[c])]
+    """The names of the columns a dense network embeds as categories.
 
-
-def _is_numeric(column: pd.Series) -> bool:
-    return pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(
-        column
-    )
+    Those of pandas ``category``, ``object``, string and ``bool`` dtypes
+    (:func:`skneural.features.categorical_columns`); :func:`make_preprocessor`
+    one-hot encodes the same ones.
+    """
+    return [str(X.columns[i]) for i in _categorical_positions(X)]
 
 
 def _as_text(X):
@@ -374,6 +399,59 @@ def _as_text(X):
     """
     X = pd.DataFrame(X).astype(object)
     return X.astype(str).where(X.notna(), np.nan)
+
+
+class AsCategories(TransformerMixin, BaseEstimator):
+    """A table's categorical columns as pandas categories, for gradient boosting.
+
+    ``HistGradientBoostingRegressor`` / ``HistGradientBoostingClassifier``
+    with ``categorical_features="from_dtype"`` split on the columns of
+    ``category`` dtype natively. This transformer gives them one: the columns
+    of ``object``, string, ``bool`` and ``category`` dtypes become text
+    categories; numeric columns pass through. Each column keeps its
+    ``max_categories`` most frequent values seen in ``fit`` (gradient boosting
+    takes at most 255); the others, and values never seen in ``fit``, become
+    missing values, which gradient boosting handles natively.
+
+    Parameters
+    ----------
+    max_categories : int, default=255
+        Most categories kept per column.
+
+    Attributes
+    ----------
+    categories_ : dict
+        Column name -> the categories kept (text), most frequent first.
+    """
+
+    def __init__(self, max_categories: int = 255):
+        self.max_categories = max_categories
+
+    def fit(self, X, y=None):
+        """Learn the categories of each categorical column of ``X``."""
+        frame = self._check_frame(X)
+        self.categories_ = {}
+        for i in _categorical_positions(frame):
+            counts = _as_text(frame.iloc[:, i]).iloc[:, 0].value_counts()
+            self.categories_[frame.columns[i]] = counts.index[: self.max_categories]
+        return self
+
+    def transform(self, X) -> pd.DataFrame:
+        """``X`` with its categorical columns as categories (others missing)."""
+        frame = self._check_frame(X).copy()
+        for name, categories in self.categories_.items():
+            text = _as_text(frame[name]).iloc[:, 0]
+            known = text.where(text.isin(categories))  # others: missing
+            frame[name] = pd.Categorical(known, categories=categories)
+        return frame
+
+    def _check_frame(self, X) -> pd.DataFrame:
+        if not isinstance(X, pd.DataFrame):
+            raise TypeError(
+                f"{type(self).__name__} takes a pandas DataFrame (a table with "
+                f"column types); got {type(X).__name__}."
+            )
+        return X
 
 
 def make_network(task: str, model: str = "dense", *, image_shape=None, **params):
@@ -401,7 +479,11 @@ def make_network(task: str, model: str = "dense", *, image_shape=None, **params)
 
 
 def make_model(data: Data, task: str, model: str = "dense", **params) -> Pipeline:
-    """The whole model for ``data``: preprocessing, then the network.
+    """The whole model for ``data``: the network, after preprocessing if needed.
+
+    A dense network takes a table as it is (its feature encoder embeds the
+    categorical columns, scales the numbers and flags missing values); a
+    regressor standardizes its target itself.
 
     Parameters
     ----------
@@ -414,17 +496,17 @@ def make_model(data: Data, task: str, model: str = "dense", **params) -> Pipelin
     Returns
     -------
     sklearn.pipeline.Pipeline
-        Steps ``"preprocess"`` (when the data needs it) and ``"net"``; for
-        regression ``"net"`` is a ``TransformedTargetRegressor`` around the
-        network that standardizes the target.
+        Its last step, ``"net"``, is the skneural estimator; a
+        ``"preprocess"`` step (:func:`make_preprocessor`) comes first only
+        for a dense network on images (flattened, scaled) and a
+        convolutional one on a table of pixels (imputed, scaled). Tuning
+        addresses the network's parameters as ``net__<name>``.
     """
-    images = data.is_images
     net = make_network(task, model, image_shape=data.image_shape, **params)
+    images = data.is_images
     steps = []
-    if not (images and model == "conv"):
+    if (model == "dense" and images) or (model == "conv" and not images):
         steps.append(("preprocess", make_preprocessor(data.X)))
-    if task == "regression":
-        net = TransformedTargetRegressor(regressor=net, transformer=StandardScaler())
     steps.append(("net", net))
     return Pipeline(steps)
 
@@ -458,7 +540,7 @@ def summarize(data: Data, task: str) -> dict[str, Any]:
             columns=[
                 {
                     "name": str(c),
-                    "type": "categorical" if c in categorical else "numeric",
+                    "type": "categorical" if str(c) in categorical else "numeric",
                     "distinct": int(X[c].nunique()),
                     "missing": int(missing[c]),
                 }

@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import joblib
@@ -14,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import CLI_FAST
+from sklearn.base import clone
 
 import skneural
 from skneural import cli
@@ -73,15 +75,32 @@ def test_fit_saves_the_whole_pipeline_with_its_evaluation(fitted_houses, houses)
     assert isinstance(bundle, ModelBundle)
     assert bundle.task == "regression" and bundle.target == "price"
     assert bundle.features == ["area", "rooms", "town", "garden"]
-    steps = dict(bundle.model.steps)
-    assert set(steps) == {"preprocess", "net"}
-    assert type(steps["net"]).__name__ == "TransformedTargetRegressor"
+    # the network takes the table as it is: no one-hot encoding in front of
+    # it, no target wrapper; its own encoder embeds the text column
+    assert [name for name, _ in bundle.model.steps] == ["net"]
+    net = bundle.model.named_steps["net"]
+    assert type(net).__name__ == "NeuralRegressor"
+    enc = net.feature_encoder_
+    names = enc.get_feature_names_out()
+    assert [names[i] for i in range(enc.n_numeric_out_, len(names))] == [
+        "town",
+        "garden",
+    ]
+    assert len(net.model_.get_layer("table_embedding").weights) == 2
+    assert net.target_encoder_.scale_[0] > 1000  # dollars, standardized inside
     # the saved network carries no progress-bar callback
-    assert steps["net"].regressor_.callbacks is None
+    assert net.callbacks is None
     cv = bundle.cv
-    assert cv.model_names == ["skneural NeuralRegressor", "RidgeCV", "MLPRegressor"]
-    assert all(len(v) == 3 for v in cv.metrics["RidgeCV"].values())
-    assert set(cv.metrics["RidgeCV"]) == {"r2", "rmse", "mae"}
+    assert cv.model_names == [
+        "skneural NeuralRegressor",
+        "RidgeCV",
+        "MLPRegressor",
+        "HistGradientBoostingRegressor",
+    ]
+    for name in cv.model_names[1:]:
+        assert set(cv.metrics[name]) == {"r2", "rmse", "mae"}
+        assert len(cv.metrics[name]["r2"]) == 3
+    assert cv.mean("HistGradientBoostingRegressor", "r2") > 0.5
     assert len(cv.histories) == 3 and all("val_loss" in h for h in cv.histories)
     assert cv.y_pred.shape == (160,) and np.isfinite(cv.y_pred).all()
     assert bundle.data["categorical"] == 2 and bundle.data["missing_cells"] > 0
@@ -280,9 +299,9 @@ def test_progress_bars_over_folds_and_epochs(houses, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "cross-validation" in err and "fold 2/2" in err
     assert "epoch" in err and "final fit on all the data" in err
-    # the bars' callback is gone from the saved model, fitted copies included
+    # the bars' callback is gone from the saved model
     net = load_bundle(model).model.named_steps["net"]
-    assert net.regressor.callbacks is None and net.regressor_.callbacks is None
+    assert net.callbacks is None
 
 
 def test_tune_continues_an_interrupted_study(tmp_path, capsys):
@@ -337,6 +356,8 @@ def test_report_command_writes_every_section(fitted_houses, tmp_path):
         assert f"<h2>{section}</h2>" in page
     assert page.count("data:image/png;base64,") == 3
     assert "RidgeCV" in page and "MLPRegressor" in page
+    assert "HistGradientBoostingRegressor" in page
+    assert "2 categorical column(s) embedded" in page
     assert "<script" not in page and 'src="http' not in page and "href=" not in page
 
 
@@ -681,6 +702,130 @@ def test_preprocessing_handles_mixed_columns():
     assert Xt.shape == (4, 8)
     model = make_model(Data(X, pd.Series([0, 1, 0, 1]), "t", "y"), "classification")
     assert model.named_steps["net"].early_stopping is True
+
+
+@pytest.mark.parametrize(
+    ("images", "kind", "task", "steps"),
+    [
+        (False, "dense", "regression", ["net"]),  # the table as it is
+        (False, "dense", "classification", ["net"]),
+        (True, "dense", "regression", ["preprocess", "net"]),  # flattened
+        (False, "conv", "classification", ["preprocess", "net"]),  # pixel table
+        (True, "conv", "regression", ["net"]),
+    ],
+)
+def test_make_model_preprocesses_only_what_the_network_cannot(
+    images, kind, task, steps
+):
+    from skneural.tabular import Data
+
+    X = np.zeros((4, 3, 3)) if images else pd.DataFrame({"a": [1.0, 2, 3, 4]})
+    data = Data(X, pd.Series([0.5, 1, 2, 3]), "t", "y", (3, 3))
+    model = make_model(data, task, kind)
+    assert [name for name, _ in model.steps] == steps
+    # no target wrapper: regressors standardize their target themselves
+    net = model.named_steps["net"]
+    assert type(net).__module__.startswith("skneural.")
+    if task == "regression":
+        assert net.standardize_target == "auto"
+
+
+def test_gradient_boosting_baseline_takes_categories_natively():
+    from sklearn.model_selection import KFold
+
+    from skneural.evaluation import baselines, cross_validate_models
+    from skneural.tabular import AsCategories
+
+    rng = np.random.default_rng(0)
+    n = 90
+    X = pd.DataFrame(
+        {
+            "x": rng.normal(size=n),
+            "town": rng.choice(["north", "south", "east"], n).astype(object),
+            "flag": rng.random(n) > 0.5,
+            "mixed": pd.Series(rng.choice(["a", 1, None, True], n), dtype=object),
+            "kind": pd.Categorical(rng.choice(["p", "q"], n)),
+        }
+    )
+    X.loc[:4, "town"] = "only-in-the-first-rows"
+    y = 3 * X["x"] + (X["town"] == "north") + rng.normal(0, 0.1, n)
+    models = baselines(X, "regression", random_state=0)
+    assert list(models) == ["RidgeCV", "MLPRegressor", "HistGradientBoostingRegressor"]
+    hgb = models["HistGradientBoostingRegressor"]
+    assert hgb[-1].categorical_features == "from_dtype" and hgb[-1].random_state == 0
+    # unshuffled folds: the first fold's test rows hold a town its training
+    # part never saw, and the other folds' training parts see it
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the one-hot baselines' unseen categories
+        cv = cross_validate_models(models, X, y, "regression", cv=KFold(3))
+    assert np.isfinite(cv.metrics["HistGradientBoostingRegressor"]["r2"]).all()
+    assert cv.mean("HistGradientBoostingRegressor", "r2") > 0.5
+    fitted = clone(hgb).fit(X.iloc[30:], y.iloc[30:])
+    assert fitted[-1].is_categorical_.tolist() == [False, True, True, True, True]
+    assert np.isfinite(fitted.predict(X.iloc[:30])).all()
+    # unseen and beyond-the-cap values become missing, never an error
+    enc = AsCategories(max_categories=2).fit(X.iloc[30:])
+    out = enc.transform(X.iloc[:30])
+    assert out["town"].isna()[:5].all() and len(out["town"].cat.categories) == 2
+    assert out["x"].dtype == float
+    # classification; images get no gradient boosting (pixels, not a table)
+    assert "HistGradientBoostingClassifier" in baselines(X, "classification")
+    assert list(baselines(np.zeros((5, 4, 4)), "classification")) == [
+        "LogisticRegression",
+        "MLPClassifier",
+    ]
+
+
+def test_dates_in_a_table_are_read_as_text(tmp_path):
+    frame = pd.DataFrame(
+        {
+            "sold": pd.to_datetime(["2020-01-02", None, "2021-03-04"]),
+            "area": [1.0, 2, 3],
+            "y": [1.0, 2, 3],
+        }
+    )
+    path = tmp_path / "dates.parquet"
+    frame.to_parquet(path)
+    data = load_data(str(path), "y")
+    first, _, last = data.X["sold"].tolist()
+    assert first.startswith("2020-01-02") and last.startswith("2021-03-04")
+    assert pd.isna(data.X["sold"][1]) and data.X["area"].dtype == float
+    assert "dates and durations ('sold') were read as text categories" in data.notes
+
+
+def test_tune_on_a_table_and_a_study_of_other_parameters(houses, tmp_path, capsys):
+    import optuna
+
+    model = tmp_path / "houses.skn"
+    args = ["tune", houses, "--target", "price", "--cv", 2, "--no-baselines"]
+    args += ["--study-name", "s", "--out", model, "--set", "epochs=2", "--quiet"]
+    assert run(*args, "--trials", 1) == 0
+    bundle = load_bundle(model)
+    (trial,) = bundle.tuning["trials"]
+    assert set(bundle.tuning["best_params"]) >= {"net__dropout", "net__batch_size"}
+    net = bundle.model.named_steps["net"]
+    assert type(net).__name__ == "NeuralRegressor"
+    assert net.dropout == trial["params"]["dropout"]
+    # a study whose trials set other parameters (an earlier skneural's
+    # target wrapper) is refused in one line, before any training
+    storage = f"sqlite:///{tmp_path / 'houses.study.db'}"
+    study = optuna.load_study(study_name="s", storage=storage)
+    study.add_trial(
+        optuna.trial.create_trial(
+            params={"net__regressor__dropout": 0.1},
+            distributions={
+                "net__regressor__dropout": optuna.distributions.FloatDistribution(
+                    0, 0.5
+                )
+            },
+            value=0.5,
+        )
+    )
+    capsys.readouterr()
+    message = _error(capsys, *args[:-1], "--trials", 3)
+    assert "tuned parameters this model does not have (net__regressor__dropout)" in (
+        message
+    )
 
 
 def test_atomic_write_leaves_the_old_file_on_failure(tmp_path):

@@ -173,8 +173,8 @@ def _scores_section(bundle: ModelBundle) -> str:
         f"({'stratified, ' if cv.task == 'classification' else ''}shuffled), every "
         "model on the same folds; mean ± standard deviation over the folds. The "
         "first row is this model. The linear and MLP baselines get one-hot encoded "
-        "categories and standardized numbers; gradient boosting (tables) and a dense "
-        "network get the table as it is.</p>",
+        "categories and standardized numbers; on a table, gradient boosting and a "
+        "dense network get the table as it is.</p>",
         _table(header, rows, classes),
         _figure(plotting.plot_model_scores(table, main), f"{main} by model", "scores"),
     ]

@@ -31,6 +31,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from . import architectures  # noqa: F401  (registers skneural's Keras layers)
 from .backend import keras
 from .devices import PRECISIONS, Placement
 from .exceptions import ModelFileError

@@ -428,7 +428,17 @@ class AsCategories(TransformerMixin, BaseEstimator):
         self.max_categories = max_categories
 
     def fit(self, X, y=None):
-        """Learn the categories of each categorical column of ``X``."""
+        """Learn the categories of each categorical column of ``X``.
+
+        Parameters
+        ----------
+        X : pandas.DataFrame
+        y : ignored
+
+        Returns
+        -------
+        self : AsCategories
+        """
         frame = self._check_frame(X)
         self.categories_ = {}
         for i in _categorical_positions(frame):
@@ -437,7 +447,19 @@ class AsCategories(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X) -> pd.DataFrame:
-        """``X`` with its categorical columns as categories (others missing)."""
+        """``X`` with its categorical columns as pandas categories.
+
+        Values not among a column's categories become missing.
+
+        Parameters
+        ----------
+        X : pandas.DataFrame
+            A table with the columns seen in ``fit``.
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
         frame = self._check_frame(X).copy()
         for name, categories in self.categories_.items():
             text = _as_text(frame[name]).iloc[:, 0]

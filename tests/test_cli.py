@@ -126,6 +126,27 @@ def test_predict_writes_csv_and_ignores_unseen_categories(
     assert np.isfinite(pred["predicted_price"]).all()
 
 
+def test_a_table_model_predicts_in_a_fresh_process(fitted_houses, houses, tmp_path):
+    # the network embeds the table's categories: its Keras layer must be
+    # known when the file loads, before any network is built in the process
+    out = tmp_path / "pred.csv"
+    command = ["skneural.cli", "predict", fitted_houses[0], houses, "--out", out]
+    done = subprocess.run(
+        [sys.executable, "-m", *command, "--quiet"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 0, done.stderr
+    pred = pd.read_csv(out)["predicted_price"]
+    frame = pd.read_csv(houses).drop(columns="price")
+    np.testing.assert_allclose(
+        pred, load_bundle(fitted_houses[0]).model.predict(frame), rtol=1e-5
+    )
+
+
 def test_evaluate_prints_the_metrics(fitted_houses, houses, capsys):
     assert run("evaluate", fitted_houses[0], houses) == 0
     out = capsys.readouterr().out

@@ -13,7 +13,16 @@ class DenseArchitectureMixin:
     """Validate the multilayer-perceptron hyperparameters and name the builder."""
 
     def _architecture(self):
-        return build_dense_network, self._dense_params()
+        embedding = P.check_choice(
+            type(self).__name__,
+            "numeric_embedding",
+            self.numeric_embedding,
+            (None, "periodic"),
+        )
+        return build_dense_network, {
+            **self._dense_params(),
+            "numeric_embedding": embedding,
+        }
 
     def _dense_params(self) -> dict:
         """The validated hyperparameters of the dense layers."""

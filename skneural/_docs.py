@@ -33,7 +33,19 @@ default="auto"
         another); numeric columns, arrays included, are centred on their
         median, scaled by their interquartile range and smoothly clipped; in
         a DataFrame, a missing number becomes the median plus a 0/1 indicator
-        column."""
+        column.
+    numeric_embedding : {{"periodic"}} or None, default={numeric_embedding}
+        ``"periodic"``: each numeric input column (after scaling) also enters
+        the network as a learned embedding: 16 periodic features
+        ``cos(2 pi f x + p)`` with learned frequencies and phases, mapped by
+        a linear layer of its own to 8 values and a ReLU
+        (:class:`~skneural.architectures.table.PeriodicEmbedding`; Gorishniy
+        et al. 2022). It lets the network follow a feature's effect where it
+        changes sharply (a threshold, a narrow range), as trees do, and costs
+        ``8 * n_numeric`` more inputs to the first hidden layer. ``None``: the
+        scaled numbers go to the first hidden layer as they are. Without
+        hidden layers (``hidden_layer_sizes=()``) the model stays linear and
+        no embedding is made."""
 
 STANDARDIZE_TARGET = """\
 standardize_target : bool or "auto", default="auto"
@@ -149,8 +161,10 @@ optimizer : str, keras.optimizers.Optimizer class or instance, default="adam"
         Step size of the optimizer.
     momentum : float, default=0.9
         Momentum of ``"sgd"`` and ``"rmsprop"``; ignored by other optimizers.
-    batch_size : int, default={batch_size}
-        Samples per gradient step.
+    batch_size : int or "auto", default={batch_size}
+        Samples per gradient step. ``"auto"``: about one hundredth of the
+        training samples, as a power of two from 32 to 512 (32 up to 4,500
+        samples, 64 up to 9,000, ..., 512 from 36,000).
     epochs : int, default=100
         Passes over the training data in ``fit`` (``partial_fit`` always
         trains one).
@@ -158,10 +172,11 @@ optimizer : str, keras.optimizers.Optimizer class or instance, default="adam"
         Shuffle the training data before every epoch."""
 
 CONTROL = """\
-early_stopping : bool, default={early_stopping}
+early_stopping : bool or "auto", default={early_stopping}
         Stop when the validation loss (or, with ``validation_fraction=0``,
         the training loss) has not improved by ``min_delta`` for
-        ``patience`` epochs. Only in ``fit``.
+        ``patience`` epochs. Only in ``fit``. ``"auto"``: on when ``fit``
+        gets at least 1,000 samples.
     validation_fraction : float, default=0.1
         Share of the training data held out for early stopping.
     patience : int, default={patience}
@@ -238,8 +253,9 @@ model_ : keras.Model
 def fill(
     doc: str,
     *,
-    batch_size: int = 32,
-    early_stopping: bool = False,
+    batch_size: int | str = 32,
+    early_stopping: bool | str = False,
+    numeric_embedding: str | None = None,
     patience: int = 10,
     reduce_lr_on_plateau: bool = False,
 ) -> str:
@@ -251,6 +267,7 @@ def fill(
     defaults = {
         "batch_size": batch_size,
         "early_stopping": early_stopping,
+        "numeric_embedding": numeric_embedding,
         "patience": patience,
         "reduce_lr_on_plateau": reduce_lr_on_plateau,
     }
@@ -258,7 +275,7 @@ def fill(
         inputs=IMAGE_INPUTS,
         conv_architecture=CONV_ARCHITECTURE,
         architecture=ARCHITECTURE,
-        tables=TABLES,
+        tables=TABLES.format(**defaults),
         standardize_target=STANDARDIZE_TARGET,
         training=TRAINING.format(**defaults),
         control=CONTROL.format(**defaults),

@@ -31,12 +31,18 @@ from . import devices
 from ._loop import fast_loop_applies, fit_epochs
 from ._pool import POOL, Network, structure_key
 from .backend import global_rng_preserved, keras, seeded
-from .exceptions import DeviceMemoryError, FitInterruptedWarning
+from .exceptions import (
+    DeviceMemoryError,
+    FitInterruptedWarning,
+    InvalidParameterError,
+)
 from .features import TableEncoder, categorical_columns, is_table
 from .inference import predict_array
 from .meta import Meta
 from .training import (
+    AUTO_EARLY_STOPPING_ROWS,
     EpochGuard,
+    auto_batch_size,
     copy_callbacks,
     is_out_of_memory,
     make_optimizer,
@@ -272,10 +278,14 @@ class BaseNeuralEstimator(BaseEstimator):
                 name, "learning_rate", self.learning_rate, low=0.0, low_open=True
             ),
             momentum=P.check_float(name, "momentum", self.momentum, high=1.0),
-            batch_size=P.check_int(name, "batch_size", self.batch_size),
+            batch_size=_auto_or(
+                P.check_int, name, "batch_size", self.batch_size, "an integer >= 1"
+            ),
             epochs=P.check_int(name, "epochs", self.epochs),
             shuffle=P.check_bool(name, "shuffle", self.shuffle),
-            early_stopping=P.check_bool(name, "early_stopping", self.early_stopping),
+            early_stopping=_auto_or(
+                P.check_bool, name, "early_stopping", self.early_stopping, "True, False"
+            ),
             validation_fraction=P.check_float(
                 name, "validation_fraction", self.validation_fraction, high=1.0
             ),
@@ -344,6 +354,10 @@ class BaseNeuralEstimator(BaseEstimator):
         p = self._training_params()
         X, y = self._validate_X(X, reset=reset, y=y, min_samples=1 if epochs else 2)
         n = len(X)
+        if p.early_stopping == "auto":
+            p.early_stopping = n >= AUTO_EARLY_STOPPING_ROWS
+        if p.batch_size == "auto":
+            p.batch_size = auto_batch_size(n)
         if reset:
             features = self._feature_encoder_for(X).fit(X, y)
             encoder = self._make_target_encoder(self._loss_param(), classes).fit(y)
@@ -642,6 +656,16 @@ class BaseNeuralEstimator(BaseEstimator):
 
     def _stratify_labels(self, y_enc, encoder):
         return None
+
+
+def _auto_or(check, owner: str, name: str, value: Any, expected: str):
+    """``"auto"`` as it is, any other value through ``check``."""
+    if isinstance(value, str) and value == "auto":
+        return value
+    try:
+        return check(owner, name, value)
+    except InvalidParameterError:
+        P.fail(owner, name, f"{expected} or 'auto'", value)
 
 
 def compile_network(model, X, y, *, rows: int = 1, **compile_kwargs) -> None:

@@ -178,7 +178,11 @@ class NeuralClassifier(DenseArchitectureMixin, BaseNeuralClassifier):  # noqa: D
     >>> clf = NeuralClassifier(hidden_layer_sizes=(16,), epochs=5, random_state=0)
     >>> clf.fit(X, y).predict_proba(X[:2]).shape
     (2, 3)
-    """
+    """,
+        batch_size='"auto"',
+        early_stopping='"auto"',
+        numeric_embedding='"periodic"',
+        patience=5,
     )
 
     _accepts_tables = True
@@ -195,14 +199,14 @@ class NeuralClassifier(DenseArchitectureMixin, BaseNeuralClassifier):  # noqa: D
         optimizer: Any = "adam",
         learning_rate: float = 0.001,
         momentum: float = 0.9,
-        batch_size: int = 32,
+        batch_size: int | str = "auto",
         epochs: int = 100,
         shuffle: bool = True,
         loss: Any = "auto",
         metrics: Sequence | None = None,
-        early_stopping: bool = False,
+        early_stopping: bool | str = "auto",
         validation_fraction: float = 0.1,
-        patience: int = 10,
+        patience: int = 5,
         min_delta: float = 1e-4,
         restore_best_weights: bool = True,
         reduce_lr_on_plateau: bool = False,
@@ -215,6 +219,7 @@ class NeuralClassifier(DenseArchitectureMixin, BaseNeuralClassifier):  # noqa: D
         distribute: str | None = None,
         precision: str = "float32",
         categorical_features: Any = "auto",
+        numeric_embedding: str | None = "periodic",
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -246,6 +251,7 @@ class NeuralClassifier(DenseArchitectureMixin, BaseNeuralClassifier):  # noqa: D
         self.distribute = distribute
         self.precision = precision
         self.categorical_features = categorical_features
+        self.numeric_embedding = numeric_embedding
 
 
 class ConvClassifier(ConvArchitectureMixin, BaseNeuralClassifier):  # noqa: D101

@@ -158,7 +158,11 @@ class NeuralRegressor(DenseArchitectureMixin, BaseNeuralRegressor):  # noqa: D10
     >>> reg = NeuralRegressor(hidden_layer_sizes=(32,), epochs=5, random_state=0)
     >>> reg.fit(X, y).predict(X[:2]).shape
     (2,)
-    """
+    """,
+        batch_size='"auto"',
+        early_stopping='"auto"',
+        numeric_embedding='"periodic"',
+        patience=5,
     )
 
     _accepts_tables = True
@@ -175,14 +179,14 @@ class NeuralRegressor(DenseArchitectureMixin, BaseNeuralRegressor):  # noqa: D10
         optimizer: Any = "adam",
         learning_rate: float = 0.001,
         momentum: float = 0.9,
-        batch_size: int = 32,
+        batch_size: int | str = "auto",
         epochs: int = 100,
         shuffle: bool = True,
         loss: Any = "auto",
         metrics: Sequence | None = None,
-        early_stopping: bool = False,
+        early_stopping: bool | str = "auto",
         validation_fraction: float = 0.1,
-        patience: int = 10,
+        patience: int = 5,
         min_delta: float = 1e-4,
         restore_best_weights: bool = True,
         reduce_lr_on_plateau: bool = False,
@@ -194,6 +198,7 @@ class NeuralRegressor(DenseArchitectureMixin, BaseNeuralRegressor):  # noqa: D10
         distribute: str | None = None,
         precision: str = "float32",
         categorical_features: Any = "auto",
+        numeric_embedding: str | None = "periodic",
         standardize_target: bool | str = "auto",
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -225,6 +230,7 @@ class NeuralRegressor(DenseArchitectureMixin, BaseNeuralRegressor):  # noqa: D10
         self.distribute = distribute
         self.precision = precision
         self.categorical_features = categorical_features
+        self.numeric_embedding = numeric_embedding
         self.standardize_target = standardize_target
 
 

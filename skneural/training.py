@@ -125,6 +125,20 @@ def resolve_initializer(owner: str, value: Any):
     )
 
 
+#: ``early_stopping="auto"`` holds out a validation split from this many rows.
+AUTO_EARLY_STOPPING_ROWS = 1000
+
+
+def auto_batch_size(n_samples: int) -> int:
+    """The batch size ``batch_size="auto"`` picks for ``n_samples`` rows.
+
+    About one hundredth of the data, as a power of two between 32 and 512:
+    small tables keep the many small steps that suit them, large ones take
+    fewer, larger steps (as fast per epoch on a CPU, and faster on a GPU).
+    """
+    return int(2 ** np.clip(round(np.log2(max(n_samples, 1) / 100)), 5, 9))
+
+
 def make_optimizer(owner: str, optimizer: Any, learning_rate: float, momentum: float):
     """Return a new optimizer for one fit.
 

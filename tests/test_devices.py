@@ -192,7 +192,7 @@ report["prediction_gap"] = float(
     np.max(np.abs(one.predict(X) - script["reg"].predict(X))) / np.std(y)
 )
 settings = dict(hidden_layer_sizes=(8,), epochs=3, batch_size=32,
-                learning_rate=0.03, random_state=0)
+                learning_rate=0.03, random_state=0, numeric_embedding=None)
 for name, distribute in (("mirrored", "mirrored"), ("one_device", None)):
     clf = NeuralClassifier(distribute=distribute, **settings).fit(X, labels)
     report[name + "_classifier_loss"] = clf.history_["loss"]

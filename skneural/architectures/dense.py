@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from ..backend import keras
 from ..meta import Meta
 from .blocks import dense_head, regularizer
-from .table import TableEmbedding, embedding_dims
+from .table import PeriodicEmbedding, TableEmbedding, embedding_dims
 
 
 def build_dense_network(
@@ -20,6 +20,7 @@ def build_dense_network(
     batch_normalization: bool = False,
     l1: float = 0.0,
     l2: float = 0.0,
+    numeric_embedding: str | None = None,
     name: str = "dense_network",
 ):
     """Build an uncompiled multilayer perceptron for the task in ``meta``.
@@ -40,6 +41,11 @@ def build_dense_network(
         Normalize each hidden layer's pre-activations.
     l1, l2 : float, default=0.0
         Weight penalties on every kernel.
+    numeric_embedding : {"periodic"} or None, default=None
+        ``"periodic"`` passes each numeric input through a
+        :class:`~skneural.architectures.table.PeriodicEmbedding` before the
+        hidden layers (without hidden layers the model stays linear: no
+        embedding).
     name : str, default="dense_network"
         Name of the returned model.
 
@@ -53,9 +59,12 @@ def build_dense_network(
     x = inputs
     if len(meta.input_shape) > 1:
         x = keras.layers.Flatten(name="flatten")(x)
+    n_numeric = meta.n_features_in - len(meta.categories)
+    if numeric_embedding == "periodic" and n_numeric and hidden_layer_sizes:
+        x = PeriodicEmbedding(n_numeric, name="periodic_embedding")(x)
     if meta.categories:  # a table's category codes: one embedding each
         x = TableEmbedding(
-            meta.n_features_in - len(meta.categories),
+            x.shape[-1] - len(meta.categories),
             meta.categories,
             embedding_dims(meta.categories),
             name="table_embedding",

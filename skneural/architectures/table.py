@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+
+import numpy as np
 
 from ..backend import keras
 
-__all__ = ["TableEmbedding", "embedding_dims"]
+__all__ = ["PeriodicEmbedding", "TableEmbedding", "embedding_dims"]
 
 
 def embedding_dims(cardinalities: Sequence[int], cap: int = 16) -> tuple[int, ...]:
@@ -89,5 +92,137 @@ class TableEmbedding(keras.layers.Layer):
             embeddings_initializer=keras.initializers.serialize(
                 self.embeddings_initializer
             ),
+        )
+        return config
+
+
+@keras.saving.register_keras_serializable(package="skneural")
+class ScaledNormal(keras.initializers.Initializer):
+    """Normal draws with a standard deviation of their own for each last index.
+
+    Parameters
+    ----------
+    scales : sequence of float
+        Standard deviation of each entry along the last axis.
+    seed : int or None, default=None
+        Seed of the draws.
+    """
+
+    def __init__(self, scales, seed: int | None = None):
+        self.scales = [float(v) for v in scales]
+        self.seed = seed
+        self._normal = keras.initializers.RandomNormal(stddev=1.0, seed=seed)
+
+    def __call__(self, shape, dtype=None):
+        """Draw a tensor of ``shape`` whose last axis has ``len(scales)`` entries."""
+        scales = keras.ops.convert_to_tensor(self.scales, dtype=dtype)
+        return self._normal(shape, dtype=dtype) * scales
+
+    def get_config(self):
+        """The scales and the seed."""
+        return {"scales": self.scales, "seed": self.seed}
+
+
+@keras.saving.register_keras_serializable(package="skneural")
+class PeriodicEmbedding(keras.layers.Layer):
+    """Embed each of the first ``n_numeric`` columns with learned periodic features.
+
+    Each number ``x`` becomes ``relu(W [cos(2 pi f x + p)] + b)``: ``frequencies``
+    learned frequencies ``f`` and phases ``p`` of its own, then a linear map of
+    its own to ``dims`` values (the "PLR" embeddings of Gorishniy et al.,
+    2022, "On Embeddings for Numerical Features in Tabular Deep Learning").
+    A network given these can follow a feature's effect where it changes
+    sharply (a threshold, a narrow range) instead of only along a line.
+    The number itself is kept beside its embedding; the columns after the
+    first ``n_numeric`` pass unchanged.
+
+    Parameters
+    ----------
+    n_numeric : int
+        Number of leading numeric columns to embed.
+    frequencies : int, default=16
+        Periodic features per column.
+    dims : int, default=8
+        Width of each column's embedding.
+    sigma : float or (float, float), default=(0.03, 1.0)
+        Standard deviation of the initial frequencies, for inputs on a unit
+        scale (small: smooth functions at first); a pair ``(low, high)``
+        gives the ``frequencies`` of each column standard deviations spaced
+        geometrically from ``low`` to ``high`` (smooth and sharp ones).
+    seed : int or None, default=None
+        Seed of the initial weights.
+    """
+
+    def __init__(
+        self,
+        n_numeric: int,
+        frequencies: int = 16,
+        dims: int = 8,
+        sigma: float | tuple[float, float] = (0.03, 1.0),
+        seed: int | None = None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.n_numeric = int(n_numeric)
+        self.frequencies = int(frequencies)
+        self.dims = int(dims)
+        if isinstance(sigma, (list, tuple)):
+            self.sigma = (float(sigma[0]), float(sigma[1]))
+            scales = np.geomspace(*self.sigma, self.frequencies).tolist()
+        else:
+            self.sigma = float(sigma)
+            scales = [self.sigma] * self.frequencies
+        self.seed = seed
+        seeds = [None if seed is None else seed + i for i in range(3)]
+        self.frequency_initializer = ScaledNormal(scales, seed=seeds[0])
+        self.phase_initializer = keras.initializers.RandomUniform(
+            -math.pi, math.pi, seed=seeds[1]
+        )
+        bound = 1 / math.sqrt(self.frequencies)  # as a Dense layer of this fan-in
+        self.kernel_initializer = keras.initializers.RandomUniform(
+            -bound, bound, seed=seeds[2]
+        )
+        self.bias_initializer = keras.initializers.Zeros()
+
+    def build(self, input_shape):
+        """Create the frequencies, phases and per-column linear maps."""
+        f, k, d = self.n_numeric, self.frequencies, self.dims
+        self.frequency = self.add_weight(
+            shape=(f, k), initializer=self.frequency_initializer, name="frequency"
+        )
+        self.phase = self.add_weight(
+            shape=(f, k), initializer=self.phase_initializer, name="phase"
+        )
+        self.kernel = self.add_weight(
+            shape=(f, k, d), initializer=self.kernel_initializer, name="kernel"
+        )
+        self.bias = self.add_weight(
+            shape=(f, d), initializer=self.bias_initializer, name="bias"
+        )
+
+    def call(self, inputs):
+        """The numbers, their embeddings (flattened), then the other columns."""
+        ops = keras.ops
+        x = inputs[:, : self.n_numeric]
+        waves = ops.cos(
+            (2 * math.pi) * x[:, :, None] * self.frequency[None] + self.phase[None]
+        )
+        embedded = ops.relu(ops.einsum("bfk,fkd->bfd", waves, self.kernel) + self.bias)
+        flat = ops.reshape(embedded, (-1, self.n_numeric * self.dims))
+        return ops.concatenate([x, flat, inputs[:, self.n_numeric :]], axis=-1)
+
+    def compute_output_shape(self, input_shape):
+        """``(batch, n_features + n_numeric * dims)``."""
+        return (input_shape[0], input_shape[1] + self.n_numeric * self.dims)
+
+    def get_config(self):
+        """The layer's arguments, as plain values."""
+        config = super().get_config()
+        config.update(
+            n_numeric=self.n_numeric,
+            frequencies=self.frequencies,
+            dims=self.dims,
+            sigma=list(self.sigma) if isinstance(self.sigma, tuple) else self.sigma,
+            seed=self.seed,
         )
         return config

@@ -176,7 +176,9 @@ def _dense_space(D) -> dict:
         "dropout": D.FloatDistribution(0.0, 0.5),
         "l2": D.FloatDistribution(1e-7, 1e-2, log=True),
         "batch_normalization": D.CategoricalDistribution([False, True]),
+        "numeric_embedding": D.CategoricalDistribution(["periodic", None]),
         **_training_space(D),
+        "batch_size": D.CategoricalDistribution(["auto", 32, 64, 128, 256]),
     }
 
 
@@ -245,10 +247,11 @@ def search_space(estimator) -> SearchSpace:
     SearchSpace
         Dense estimators: 1-4 hidden layers of decreasing power-of-two widths
         (16-512 units first), activation, dropout 0-0.5, L2 (log), batch
-        normalization, learning rate (log), batch size (powers of two),
-        optimizer. Conv estimators: 1-3 blocks of doubling filters (8-64
-        first), kernel size, spatial dropout, a head of 1-2 layers, dropout,
-        random translation and rotation, learning rate and batch size.
+        normalization, periodic numeric embeddings or none, learning rate
+        (log), batch size ("auto" or powers of two), optimizer. Conv
+        estimators: 1-3 blocks of doubling filters (8-64 first), kernel
+        size, spatial dropout, a head of 1-2 layers, dropout, random
+        translation and rotation, learning rate and batch size.
         ``KerasClassifier`` / ``KerasRegressor``: the optimizer's learning rate
         and the batch size (their architecture is yours: add its routed
         ``model__`` parameters).

@@ -1,0 +1,130 @@
+"""The training defaults chosen on real tables: numeric embeddings, a batch
+size and early stopping that follow the size of the data."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import tiny
+
+import skneural
+from skneural import InvalidParameterError
+from skneural.architectures.table import PeriodicEmbedding
+from skneural.backend import keras
+from skneural.training import AUTO_EARLY_STOPPING_ROWS, auto_batch_size
+
+
+@pytest.fixture(scope="module")
+def step_data():
+    """A target that jumps where one feature crosses 0.3: hard for a few
+    ReLUs on the raw number, easy with periodic features of it."""
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1, 1, (600, 2))
+    y = np.where(X[:, 0] > 0.3, 2.0, -1.0) + 0.5 * np.sin(6 * X[:, 1])
+    return X, y
+
+
+# --- the periodic embedding ----------------------------------------------------
+
+
+def test_periodic_embedding_keeps_the_numbers_and_appends_their_embeddings():
+    layer = PeriodicEmbedding(3, frequencies=4, dims=5, seed=0)
+    x = np.random.default_rng(0).normal(size=(7, 4)).astype("float32")
+    out = keras.ops.convert_to_numpy(layer(x))
+    assert out.shape == (7, 4 + 3 * 5) == layer.compute_output_shape((7, 4))
+    np.testing.assert_array_equal(out[:, :3], x[:, :3])  # the numbers
+    np.testing.assert_array_equal(out[:, -1], x[:, 3])  # a category code passes
+    assert (out[:, 3:-1] >= 0).all()  # ReLU embeddings
+    again = PeriodicEmbedding.from_config(layer.get_config())
+    assert again.get_config() == layer.get_config()
+
+
+def test_periodic_embedding_is_built_for_numeric_columns_only():
+    est = tiny("NeuralRegressor", numeric_embedding="periodic", epochs=1)
+    X = np.random.default_rng(0).normal(size=(40, 3))
+    est.fit(X, X[:, 0])
+    layer = est.model_.get_layer("periodic_embedding")
+    assert layer.n_numeric == 3
+    plain = tiny("NeuralRegressor", numeric_embedding=None, epochs=1).fit(X, X[:, 0])
+    assert "periodic_embedding" not in [layer.name for layer in plain.model_.layers]
+
+
+def test_periodic_embedding_learns_a_threshold_better(step_data):
+    X, y = step_data
+    params = dict(hidden_layer_sizes=(32,), epochs=60, batch_size=64)
+    plain = tiny("NeuralRegressor", numeric_embedding=None, **params).fit(X, y)
+    embedded = tiny("NeuralRegressor", numeric_embedding="periodic", **params)
+    embedded.fit(X, y)
+    assert embedded.score(X, y) > plain.score(X, y) + 0.02
+
+
+def test_a_refit_draws_new_frequencies_and_a_saved_model_keeps_them(
+    step_data, tmp_path
+):
+    X, y = step_data
+    est = tiny("NeuralRegressor", numeric_embedding="periodic", epochs=2)
+    first = est.fit(X, y).model_.get_layer("periodic_embedding").get_weights()[0]
+    est.set_params(random_state=1)
+    second = est.fit(X, y).model_.get_layer("periodic_embedding").get_weights()[0]
+    assert not np.allclose(first, second)
+    path = tmp_path / "periodic.skn"
+    skneural.save(est, path)
+    np.testing.assert_allclose(skneural.load(path).predict(X), est.predict(X))
+
+
+# --- sizes that follow the data ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("n", "batch"),
+    [(1, 32), (150, 32), (4_000, 32), (5_000, 64), (20_000, 256), (10**7, 512)],
+)
+def test_auto_batch_size_grows_with_the_data(n, batch):
+    assert auto_batch_size(n) == batch
+
+
+def test_auto_early_stopping_holds_out_a_split_from_enough_rows():
+    rng = np.random.default_rng(0)
+    n = AUTO_EARLY_STOPPING_ROWS
+    X = rng.normal(size=(n, 3))
+    y = X @ [1.0, -2.0, 0.5]
+    est = tiny("NeuralRegressor", early_stopping="auto", epochs=3).fit(X, y)
+    assert "val_loss" in est.history_ and hasattr(est, "best_epoch_")
+    small = tiny("NeuralRegressor", early_stopping="auto", epochs=3)
+    small.fit(X[: n - 1], y[: n - 1])
+    assert "val_loss" not in small.history_ and not hasattr(small, "best_epoch_")
+
+
+def test_auto_values_stay_auto_after_fit():
+    X = np.random.default_rng(0).normal(size=(50, 2))
+    est = tiny("NeuralRegressor", batch_size="auto", early_stopping="auto")
+    est.fit(X, X[:, 0])
+    assert est.get_params()["batch_size"] == "auto"
+    assert est.get_params()["early_stopping"] == "auto"
+
+
+def test_the_dense_defaults_are_the_chosen_ones():
+    for name in ("NeuralClassifier", "NeuralRegressor"):
+        params = getattr(skneural, name)().get_params()
+        assert params["batch_size"] == "auto"
+        assert params["early_stopping"] == "auto"
+        assert params["numeric_embedding"] == "periodic"
+        assert params["patience"] == 5
+
+
+@pytest.mark.parametrize(
+    ("param", "value", "match"),
+    [
+        ("numeric_embedding", "periodical", r"numeric_embedding.*'periodic'"),
+        ("numeric_embedding", True, r"numeric_embedding.*None, 'periodic'"),
+        ("batch_size", "big", r"batch_size.*integer >= 1 or 'auto'"),
+        ("batch_size", 0, r"batch_size.*integer >= 1 or 'auto'.*batch_size=0"),
+        ("early_stopping", "yes", r"early_stopping.*True, False or 'auto'"),
+    ],
+)
+def test_bad_values_are_refused_and_leave_the_estimator_unfitted(param, value, match):
+    X = np.random.default_rng(0).normal(size=(30, 2))
+    est = tiny("NeuralRegressor", **{param: value})
+    with pytest.raises(InvalidParameterError, match=match):
+        est.fit(X, X[:, 0])
+    assert not hasattr(est, "model_") or not hasattr(est, "n_iter_")

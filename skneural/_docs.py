@@ -35,7 +35,7 @@ default="auto"
         a DataFrame, a missing number becomes the median plus a 0/1 indicator
         column. A ``scipy.sparse`` X stays sparse: each column is divided by
         its largest absolute value (no centring, no clipping), and rows are
-        made dense one batch (or prediction chunk) at a time."""
+        made dense a chunk of batches (about 16 MiB) at a time."""
 
 STANDARDIZE_TARGET = """\
 standardize_target : bool or "auto", default="auto"

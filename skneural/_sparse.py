@@ -1,4 +1,4 @@
-"""Sparse inputs: scaled without centring, made dense one batch at a time.
+"""Sparse inputs: scaled without centring, made dense a few batches at a time.
 
 A ``scipy.sparse`` X (``OneHotEncoder``'s default output, word counts) stays
 sparse inside the estimators that accept it:
@@ -7,13 +7,15 @@ sparse inside the estimators that accept it:
   the stored values only), wrapped as :class:`SparseRows`;
 - :class:`SparseScaler` divides each column by its largest absolute value at
   ``fit``, so zeros stay zeros (no centring);
-- :func:`fit_sparse` trains through ``model.fit`` on :class:`RowBatches`, which
-  makes the dense rows of one batch at a time;
+- the compiled epoch loop (``_loop.fit_epochs``) puts the rows on the device
+  in dense chunks of whole batches, in each epoch's order; where ``model.fit``
+  trains instead, :func:`fit_sparse` gives it :class:`RowBatches`, which makes
+  the dense rows of one batch at a time;
 - prediction makes dense chunks of rows (``inference.predict_array``).
 
-Beyond the sparse matrix itself, memory stays within a batch (or a prediction
-chunk) times the number of features. The compiled epoch loop of ``_loop.py``
-keeps its training data on the device and so does not take sparse data.
+Beyond the sparse matrix itself, memory stays within one dense chunk: about
+16 MiB of values, or one batch (``batch_size * n_features``) where that is
+more; prediction chunks hold at least 64 rows.
 """
 
 from __future__ import annotations

@@ -83,7 +83,7 @@ class BaseNeuralEstimator(BaseEstimator):
         X : array-like of shape (n_samples, n_features)
             Training data (NumPy array, list, or pandas DataFrame;
             ``NeuralClassifier`` and ``NeuralRegressor`` also take
-            ``scipy.sparse`` matrices, made dense one batch at a time).
+            ``scipy.sparse`` matrices, made dense a few batches at a time).
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Target values.
         sample_weight : array-like of shape (n_samples,), default=None
@@ -496,18 +496,6 @@ class BaseNeuralEstimator(BaseEstimator):
         self, network, fit_kwargs, callbacks, p, rng, seed, n_epochs, batch_size
     ):
         """Train with the compiled epoch loop, or ``model.fit`` where it cannot."""
-        if isinstance(fit_kwargs["x"], SparseRows):  # dense batches, one at a time
-            return fit_sparse(
-                network,
-                fit_kwargs,
-                callbacks,
-                p,
-                rng,
-                seed,
-                n_epochs,
-                batch_size,
-                type(self).__name__,
-            )
         if fast_loop_applies(network, callbacks, p.fit_extra):
             # Every random draw comes from `rng` or the layers' own (restarted)
             # seed generators: no global seeding, which on TensorFlow would
@@ -524,6 +512,18 @@ class BaseNeuralEstimator(BaseEstimator):
                 validation_data=fit_kwargs.get("validation_data"),
                 callbacks=callbacks,
                 verbose=p.verbose,
+            )
+        if isinstance(fit_kwargs["x"], SparseRows):  # dense batches, one at a time
+            return fit_sparse(
+                network,
+                fit_kwargs,
+                callbacks,
+                p,
+                rng,
+                seed,
+                n_epochs,
+                batch_size,
+                type(self).__name__,
             )
         fit_kwargs = devices.split_evenly(
             network.placement, fit_kwargs, batch_size, type(self).__name__

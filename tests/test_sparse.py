@@ -1,5 +1,6 @@
-"""scipy.sparse X: accepted, scaled without centring, made dense a batch at a time."""
+"""scipy.sparse X: accepted, scaled without centring, made dense in chunks."""
 
+import keras
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,6 +11,8 @@ from sklearn.preprocessing import OneHotEncoder
 from sklearn.utils import get_tags
 
 import skneural
+import skneural.base
+from skneural._loop import sparse_chunk_rows
 from skneural.base import BaseNeuralEstimator
 from skneural.features import TableEncoder
 from skneural.inference import chunk_rows
@@ -166,22 +169,47 @@ def test_pipeline_with_one_hot_encoder():
     assert pipe.predict(unseen)[0] in {"yes", "no"}
 
 
-def test_never_made_dense_whole(densified):
-    """Training makes dense one batch at a time, prediction one chunk at a time."""
+@pytest.mark.parametrize("compiled_loop", [True, False])
+def test_never_made_dense_whole(densified, monkeypatch, compiled_loop):
+    """Training makes dense a chunk of whole batches at a time (the compiled
+    loop) or one batch at a time (model.fit); prediction one chunk at a time."""
     n, width = 600, 20_000
     rng = np.random.default_rng(0)
     X = wide_sparse(n, width, per_row=3)
     y = np.asarray(X[:, : width // 2].sum(axis=1)).ravel() > 0
     weights = rng.uniform(0.5, 2.0, size=n)
-    chunk = chunk_rows(width)
-    assert chunk < n
-    densified.limit = chunk
+    train_rows = sparse_chunk_rows(width, 32) if compiled_loop else 32
+    assert 32 < sparse_chunk_rows(width, 32) < n * 0.9  # the validation split
+    assert chunk_rows(width) < n
+    densified.limit = max(train_rows, chunk_rows(width))
+    if not compiled_loop:
+        monkeypatch.setattr(skneural.base, "fast_loop_applies", lambda *a: False)
     est = tiny(epochs=2, batch_size=32, early_stopping=True)
     est.fit(X, y, sample_weight=weights).partial_fit(X, y)
-    assert max(densified) <= 32  # training and validation batches
+    assert max(densified) == train_rows  # training and validation rows
     densified.clear()
     assert est.predict_proba(X).shape == (n, 2) and est.score(X, y) > 0.5
-    assert max(densified) == chunk and sum(densified) >= n
+    assert max(densified) == chunk_rows(width) and sum(densified) >= n
+
+
+def test_model_fit_trains_sparse_rows_as_the_compiled_loop(monkeypatch):
+    """Where the compiled loop does not apply (here: a callback acting on each
+    batch), ``model.fit`` gets dense batches in the same order."""
+    X, y, _ = one_hot_problem()
+    batches = []
+    counter = keras.callbacks.LambdaCallback(
+        on_train_batch_end=lambda batch, logs: batches.append(batch)
+    )
+    compiled = tiny(epochs=3, early_stopping=True).fit(X, y)
+    monkeypatch.setattr(skneural.base, "fast_loop_applies", lambda *a: False)
+    with_fit = tiny(epochs=3, early_stopping=True, callbacks=[counter]).fit(X, y)
+    assert len(batches) == 3 * 9  # 270 training rows in batches of 32
+    np.testing.assert_allclose(
+        with_fit.predict_proba(X), compiled.predict_proba(X), rtol=1e-5, atol=1e-7
+    )
+    np.testing.assert_allclose(
+        with_fit.history_["val_loss"], compiled.history_["val_loss"], rtol=1e-5
+    )
 
 
 def test_memory_stays_within_batches():

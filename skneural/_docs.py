@@ -33,7 +33,9 @@ default="auto"
         another); numeric columns, arrays included, are centred on their
         median, scaled by their interquartile range and smoothly clipped; in
         a DataFrame, a missing number becomes the median plus a 0/1 indicator
-        column.
+        column. A ``scipy.sparse`` X stays sparse: each column is divided by
+        its largest absolute value (no centring, no clipping), and rows are
+        made dense a chunk of batches (about 16 MiB) at a time.
     numeric_embedding : {{"periodic"}} or None, default={numeric_embedding}
         ``"periodic"``: each numeric input column (after scaling) also enters
         the network as a learned embedding: 16 periodic features

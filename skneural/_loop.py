@@ -17,6 +17,11 @@ logs as with ``model.fit``.
 The compiled functions live on the pooled :class:`~skneural._pool.Network`,
 so the many fits of a search trace them once per network structure.
 
+Sparse training data (:class:`~skneural._sparse.SparseRows`) cannot sit on
+the device dense: each epoch, the rows go there in dense chunks of whole
+batches (see :func:`sparse_chunk_rows`), in the epoch's shuffled order, so the
+batches are the same as for the same data dense.
+
 ``model.fit`` is still used where this loop does not apply: the PyTorch
 backend, a ``keras.distribution`` or ``tf.distribute`` strategy, callbacks that
 act on single batches, ``run_eagerly`` and extra ``model.fit`` arguments passed
@@ -28,10 +33,14 @@ from __future__ import annotations
 import numpy as np
 
 from ._pool import _leaf_layers
+from ._sparse import SparseRows, dense
 from .backend import backend_name, keras
 
 #: Validation data are evaluated in batches of at least this many rows.
 EVAL_BATCH = 1024
+#: Sparse rows are made dense in chunks of whole batches of about this many
+#: values (16 MiB of float32), or one batch where a batch holds more.
+SPARSE_CHUNK_VALUES = 1 << 22
 #: With TensorFlow, inputs of at most this many rows are predicted by an
 #: XLA-compiled function (one launch instead of one per operation).
 XLA_PREDICT_ROWS = 4096
@@ -92,7 +101,8 @@ def fit_epochs(
     network : skneural._pool.Network
         The compiled network; its compiled epoch functions are kept on it.
     x, y : array or structure of arrays
-        Inputs and encoded targets, as ``model.fit`` takes them.
+        Inputs and encoded targets, as ``model.fit`` takes them; ``x`` may be
+        :class:`~skneural._sparse.SparseRows` (made dense a chunk at a time).
     sample_weight : ndarray of shape (n_samples,) or None
         Per-sample weights.
     epochs, batch_size : int
@@ -126,8 +136,8 @@ def fit_epochs(
         steps=steps,
         model=model,
     )
-    train = runner.device_data(x, y, sample_weight)
-    val = runner.device_data(*validation_data) if validation_data else None
+    train = _OnDevice(runner, (x, y, sample_weight), batch_size)
+    val = _OnDevice(runner, validation_data, batch_size) if validation_data else None
     order = np.arange(n, dtype=np.int32)
     model.stop_training = False
     cbs.on_train_begin()
@@ -138,13 +148,15 @@ def fit_epochs(
         cbs.on_train_batch_begin(0)
         if shuffle:
             order = rng.permutation(n).astype(np.int32)
-        runner.train_epoch(train, order, batch_size)
+        for data, rows in train.parts(order):
+            runner.train_epoch(data, rows, batch_size)
         epoch_logs = _logs(model)
         cbs.on_train_batch_end(steps - 1, epoch_logs)
         if val is not None:
             model.reset_metrics()
             cbs.on_test_begin()
-            runner.evaluate(val, max(batch_size, EVAL_BATCH))
+            for data, _ in val.parts():
+                runner.evaluate(data, max(batch_size, EVAL_BATCH))
             val_logs = _logs(model)
             cbs.on_test_end(val_logs)
             epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
@@ -153,6 +165,49 @@ def fit_epochs(
             break
     cbs.on_train_end(logs=epoch_logs)
     return history
+
+
+def sparse_chunk_rows(width: int, batch_size: int) -> int:
+    """Rows of a dense chunk of sparse training data: whole batches."""
+    return batch_size * max(1, SPARSE_CHUNK_VALUES // (batch_size * max(1, width)))
+
+
+class _OnDevice:
+    """Training or validation data, put on the device for the compiled functions.
+
+    Arrays go there once, whole. :class:`~skneural._sparse.SparseRows` stay
+    on the host and go in dense chunks of whole batches each time they are
+    walked; a chunk is made of consecutive rows of the walk's order, which
+    then runs in order within it.
+    """
+
+    def __init__(self, runner, data: tuple, batch_size: int):
+        self.runner = runner
+        self.sparse = isinstance(data[0], SparseRows)
+        if self.sparse:
+            self.data = data
+            self.rows = sparse_chunk_rows(data[0].shape[1], batch_size)
+        else:
+            self.data = runner.device_data(*data)
+
+    def parts(self, order=None):
+        """``(device data, order within it)`` pairs that cover ``order``."""
+        if not self.sparse:
+            yield self.data, order
+            return
+        x = self.data[0]
+        if order is None:
+            order = np.arange(len(x), dtype=np.int32)
+        for start in range(0, len(order), self.rows):
+            idx = order[start : start + self.rows]
+            chunk = [
+                None
+                if part is None
+                else keras.tree.map_structure(lambda a, idx=idx: a[idx], part)
+                for part in self.data
+            ]
+            chunk[0] = dense(chunk[0])
+            yield self.runner.device_data(*chunk), np.arange(len(idx), dtype=np.int32)
 
 
 def runner_for(network):

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import FunctionTransformer
@@ -30,6 +31,7 @@ from . import _params as P
 from . import devices
 from ._loop import fast_loop_applies, fit_epochs
 from ._pool import POOL, Network, structure_key
+from ._sparse import SparseRows, SparseScaler, dense, fit_sparse, validate_sparse
 from .backend import global_rng_preserved, keras, seeded
 from .exceptions import (
     DeviceMemoryError,
@@ -85,7 +87,9 @@ class BaseNeuralEstimator(BaseEstimator):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            Training data (NumPy array, list, or pandas DataFrame).
+            Training data (NumPy array, list, or pandas DataFrame;
+            ``NeuralClassifier`` and ``NeuralRegressor`` also take
+            ``scipy.sparse`` matrices, made dense a few batches at a time).
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Target values.
         sample_weight : array-like of shape (n_samples,), default=None
@@ -156,6 +160,7 @@ class BaseNeuralEstimator(BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.required = True
+        tags.input_tags.sparse = self._accepts_sparse
         return tags
 
     def __getstate__(self):
@@ -178,6 +183,8 @@ class BaseNeuralEstimator(BaseEstimator):
     #: Whether a pandas DataFrame is encoded by a :class:`TableEncoder` (its
     #: categorical columns embedded) rather than read as numbers.
     _accepts_tables: bool = False
+    #: Whether a scipy.sparse X is taken (kept sparse, made dense per batch).
+    _accepts_sparse: bool = False
 
     def _keeps_table(self, X, reset: bool) -> bool:
         """Whether a DataFrame ``X`` reaches the table encoder as it is.
@@ -203,12 +210,16 @@ class BaseNeuralEstimator(BaseEstimator):
         )
 
     def _feature_encoder_for(self, X):
-        """An unfitted feature encoder: the table encoder, or the hook's."""
+        """An unfitted feature encoder: the sparse, table, or hook's encoder."""
+        if isinstance(X, SparseRows):
+            return SparseScaler()
         if self._accepts_tables:
             return TableEncoder(categorical_features=self.categorical_features)
         return self._make_feature_encoder()
 
     def _validate_X(self, X, *, reset: bool, y="no_validation", min_samples: int = 1):
+        if self._accepts_sparse and sp.issparse(X):
+            return validate_sparse(self, X, reset=reset, y=y, min_samples=min_samples)
         if self._keeps_table(X, reset):
             return self._validate_table(X, reset=reset, y=y, min_samples=min_samples)
         _check_numeric_features(X, type(self).__name__)
@@ -516,6 +527,18 @@ class BaseNeuralEstimator(BaseEstimator):
                 callbacks=callbacks,
                 verbose=p.verbose,
             )
+        if isinstance(fit_kwargs["x"], SparseRows):  # dense batches, one at a time
+            return fit_sparse(
+                network,
+                fit_kwargs,
+                callbacks,
+                p,
+                rng,
+                seed,
+                n_epochs,
+                batch_size,
+                type(self).__name__,
+            )
         fit_kwargs = devices.split_evenly(
             network.placement, fit_kwargs, batch_size, type(self).__name__
         )
@@ -682,7 +705,7 @@ def compile_network(model, X, y, *, rows: int = 1, **compile_kwargs) -> None:
 
 
 def _first_rows(data, rows: int):
-    return keras.tree.map_structure(lambda a: a[:rows], data)
+    return keras.tree.map_structure(lambda a: dense(a[:rows]), data)
 
 
 def _optimizer_key(optimizer) -> tuple:
@@ -878,7 +901,10 @@ def _check_finite_outputs(outputs, X, name: str) -> None:
             bad |= ~np.isfinite(a.reshape(len(a), -1)).all(axis=1)
     if not bad.any():
         return
-    inputs = [np.asarray(a) for a in keras.tree.flatten(X)]
+    inputs = [
+        a.stored_values() if isinstance(a, SparseRows) else np.asarray(a)
+        for a in keras.tree.flatten(X)
+    ]
     largest = max(
         (float(np.max(np.abs(a))) for a in inputs if a.size and a.dtype.kind in "fiu"),
         default=float("nan"),

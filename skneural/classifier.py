@@ -186,6 +186,7 @@ class NeuralClassifier(DenseArchitectureMixin, BaseNeuralClassifier):  # noqa: D
     )
 
     _accepts_tables = True
+    _accepts_sparse = True
 
     def __init__(
         self,

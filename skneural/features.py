@@ -35,6 +35,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ._params import did_you_mean
+from ._sparse import SparseRows
 from .exceptions import InvalidParameterError
 
 __all__ = ["TableEncoder", "categorical_columns", "is_table"]
@@ -215,6 +216,9 @@ default="auto"
         ndarray of shape (n_samples, n_numeric_out_ + n_categorical)
         """
         check_is_fitted(self)
+        if isinstance(X, SparseRows):  # sparse X after a dense fit: per dense block
+            self._check_width(X.shape[1])
+            return X.map(self.transform, self.n_numeric_out_ + len(self.categories_))
         if _plain(X) and not self.categorical_columns_:
             return self._scale_array(X)
         frame = self._frame(X, reset=False)

@@ -12,7 +12,8 @@ whole blocks, a sample's prediction does not depend on its position in ``X``
 (scikit-learn checks this). Backends that compile one program per input shape
 (JAX, and XLA on TensorFlow for small inputs) get a power-of-two number of
 blocks, or a multiple of 64 blocks, so a handful of programs serve every input
-size. Large inputs go through in chunks so memory stays bounded.
+size. Large inputs go through in chunks so memory stays bounded; sparse rows
+(:class:`~skneural._sparse.SparseRows`) are made dense one chunk at a time.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._loop import runner_for
+from ._sparse import dense
 from .backend import keras
 
 #: Inputs are padded to a multiple of this many rows.
@@ -64,7 +66,7 @@ def _run(network, X, n: int):
             return a
         return np.concatenate([a, np.zeros((padded - n, *a.shape[1:]), dtype=a.dtype)])
 
-    X = keras.tree.map_structure(pad, X)
+    X = keras.tree.map_structure(lambda a: pad(dense(a)), X)
     predict = runner.predict if runner is not None else network.model.predict_on_batch
     out = predict(X)
     return keras.tree.map_structure(lambda a: np.asarray(a)[:n], out)
@@ -77,7 +79,7 @@ def predict_array(network, X):
     ----------
     network : skneural._pool.Network
         A compiled network; its compiled predict function is kept on it.
-    X : ndarray of shape (n_samples, ...), or a list / dict of them
+    X : ndarray of shape (n_samples, ...), SparseRows, or a list / dict of them
         Inputs, already shaped for the model (several for multi-input models).
 
     Returns

@@ -166,6 +166,7 @@ class NeuralRegressor(DenseArchitectureMixin, BaseNeuralRegressor):  # noqa: D10
     )
 
     _accepts_tables = True
+    _accepts_sparse = True
 
     def __init__(
         self,

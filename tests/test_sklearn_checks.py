@@ -46,6 +46,13 @@ _BATCH_NORMALIZATION = (
     "weights do not, so the two fits differ by far more than float32 rounding "
     "(without it the outputs agree to ~1e-7, as for the dense estimators)."
 )
+_UNWEIGHTED_SCALES = (
+    "Sparse X is divided by each column's largest |value| over the training rows, "
+    "whatever their weights: a row of weight 0 can set a column's scale, and the "
+    "repeated data lack that row (the regressor's target standardization is "
+    "unweighted too). With the scales set to 1 the classifier's outputs agree to "
+    "~1e-7, float32 rounding."
+)
 EXPECTED_FAILED = {
     name: {
         "check_sample_weight_equivalence_on_dense_data": _BATCH_NORMALIZATION
@@ -54,6 +61,10 @@ EXPECTED_FAILED = {
     }
     for name in ESTIMATOR_NAMES
 }
+for name in ("NeuralClassifier", "NeuralRegressor"):  # the estimators taking sparse X
+    EXPECTED_FAILED[name]["check_sample_weight_equivalence_on_sparse_data"] = (
+        _UNWEIGHTED_SCALES
+    )
 
 
 def check_name(check) -> str:

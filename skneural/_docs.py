@@ -45,7 +45,8 @@ default="auto"
         et al. 2022). It lets the network follow a feature's effect where it
         changes sharply (a threshold, a narrow range), as trees do, and costs
         ``8 * n_numeric`` more inputs to the first hidden layer. ``None``: the
-        scaled numbers go to the first hidden layer as they are. Without
+        scaled numbers go to the first hidden layer as they are. Missing-value
+        flags, category codes and sparse input are not embedded; without
         hidden layers (``hidden_layer_sizes=()``) the model stays linear and
         no embedding is made."""
 

@@ -636,6 +636,7 @@ class BaseNeuralEstimator(BaseEstimator):
             else None,
             target_mean=target_mean,
             categories=tuple(getattr(features, "cardinalities_", ())),
+            numeric_features=_numeric_features(features),
         )
 
     def _split_validation(self, X, y_enc, weights, encoder, p, rng, epochs) -> dict:
@@ -679,6 +680,14 @@ class BaseNeuralEstimator(BaseEstimator):
 
     def _stratify_labels(self, y_enc, encoder):
         return None
+
+
+def _numeric_features(features) -> int | None:
+    """Leading columns of numbers the fitted feature encoder writes, if it says."""
+    if isinstance(features, SparseScaler):
+        return 0  # wide, mostly zero columns: nothing to embed
+    numeric = getattr(features, "numeric_columns_", None)
+    return None if numeric is None else len(numeric)
 
 
 def _auto_or(check, owner: str, name: str, value: Any, expected: str):

@@ -40,6 +40,10 @@ class Meta:
         For tables with categorical columns: the number of codes of each,
         whose integer codes are the last ``len(categories)`` input columns
         (see :class:`skneural.features.TableEncoder`).
+    numeric_features : int or None, default=None
+        How many leading input columns are numeric features that a numeric
+        embedding may take (a table's numbers, not its missing-value flags;
+        0 for sparse input); ``None``: every column before the codes.
     """
 
     n_features_in: int
@@ -51,6 +55,7 @@ class Meta:
     classes: tuple | None = None
     target_mean: tuple[float, ...] | None = None
     categories: tuple[int, ...] = ()
+    numeric_features: int | None = None
 
     @property
     def n_classes(self) -> int | None:

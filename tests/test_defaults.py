@@ -49,6 +49,26 @@ def test_periodic_embedding_is_built_for_numeric_columns_only():
     assert "periodic_embedding" not in [layer.name for layer in plain.model_.layers]
 
 
+def test_only_a_tables_numbers_are_embedded_and_sparse_input_is_not():
+    import pandas as pd
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {
+            "size": rng.normal(size=60),
+            "age": np.where(rng.random(60) < 0.2, np.nan, rng.normal(size=60)),
+            "town": rng.choice(["a", "b", "c"], 60),
+        }
+    )
+    est = tiny("NeuralRegressor", epochs=1).fit(frame, rng.normal(size=60))
+    assert est.model_.get_layer("periodic_embedding").n_numeric == 2  # not the flag
+    wide = sp.random(60, 500, density=0.01, format="csr", random_state=0)
+    est = tiny("NeuralRegressor", epochs=1).fit(wide, rng.normal(size=60))
+    assert "periodic_embedding" not in [layer.name for layer in est.model_.layers]
+    assert est.model_.layers[1].kernel.shape[0] == 500  # the first dense layer
+
+
 def test_periodic_embedding_learns_a_threshold_better(step_data):
     X, y = step_data
     params = dict(hidden_layer_sizes=(32,), epochs=60, batch_size=64)

@@ -59,7 +59,9 @@ def build_dense_network(
     x = inputs
     if len(meta.input_shape) > 1:
         x = keras.layers.Flatten(name="flatten")(x)
-    n_numeric = meta.n_features_in - len(meta.categories)
+    n_numeric = meta.numeric_features
+    if n_numeric is None:
+        n_numeric = meta.n_features_in - len(meta.categories)
     if numeric_embedding == "periodic" and n_numeric and hidden_layer_sizes:
         x = PeriodicEmbedding(n_numeric, name="periodic_embedding")(x)
     if meta.categories:  # a table's category codes: one embedding each

@@ -160,8 +160,10 @@ optimizer : str, keras.optimizers.Optimizer class or instance, default="adam"
         ``"lamb"``, ``"adafactor"``, or a class. Names and classes are built
         with ``learning_rate`` (and ``momentum``). An instance is copied for
         every fit and keeps its own settings, learning rate included.
-    learning_rate : float, default=0.001
-        Step size of the optimizer.
+    learning_rate : float or "auto", default={learning_rate}
+        Step size of the optimizer. ``"auto"``: 0.001 for batches of up to
+        32 samples, times ``sqrt(batch_size / 32)`` for larger ones (0.002
+        at 128, 0.004 from 512), as larger batches average away more noise.
     momentum : float, default=0.9
         Momentum of ``"sgd"`` and ``"rmsprop"``; ignored by other optimizers.
     batch_size : int or "auto", default={batch_size}
@@ -259,6 +261,7 @@ def fill(
     batch_size: int | str = 32,
     early_stopping: bool | str = False,
     numeric_embedding: str | None = None,
+    learning_rate: float | str = 0.001,
     patience: int = 10,
     reduce_lr_on_plateau: bool = False,
 ) -> str:
@@ -271,6 +274,7 @@ def fill(
         "batch_size": batch_size,
         "early_stopping": early_stopping,
         "numeric_embedding": numeric_embedding,
+        "learning_rate": learning_rate,
         "patience": patience,
         "reduce_lr_on_plateau": reduce_lr_on_plateau,
     }

@@ -45,6 +45,7 @@ from .training import (
     AUTO_EARLY_STOPPING_ROWS,
     EpochGuard,
     auto_batch_size,
+    auto_learning_rate,
     copy_callbacks,
     is_out_of_memory,
     make_optimizer,
@@ -285,8 +286,12 @@ class BaseNeuralEstimator(BaseEstimator):
         """Check the training hyperparameters shared by every estimator."""
         name = type(self).__name__
         return SimpleNamespace(
-            learning_rate=P.check_float(
-                name, "learning_rate", self.learning_rate, low=0.0, low_open=True
+            learning_rate=_auto_or(
+                _check_learning_rate,
+                name,
+                "learning_rate",
+                self.learning_rate,
+                "a number in (0, inf)",
             ),
             momentum=P.check_float(name, "momentum", self.momentum, high=1.0),
             batch_size=_auto_or(
@@ -369,6 +374,10 @@ class BaseNeuralEstimator(BaseEstimator):
             p.early_stopping = n >= AUTO_EARLY_STOPPING_ROWS
         if p.batch_size == "auto":
             p.batch_size = auto_batch_size(n)
+        if p.learning_rate == "auto":
+            p.learning_rate = auto_learning_rate(
+                n if p.batch_size == -1 else p.batch_size
+            )
         if reset:
             features = self._feature_encoder_for(X).fit(X, y)
             encoder = self._make_target_encoder(self._loss_param(), classes).fit(y)
@@ -680,6 +689,10 @@ class BaseNeuralEstimator(BaseEstimator):
 
     def _stratify_labels(self, y_enc, encoder):
         return None
+
+
+def _check_learning_rate(owner: str, name: str, value: Any) -> float:
+    return P.check_float(owner, name, value, low=0.0, low_open=True)
 
 
 def _numeric_features(features) -> int | None:

@@ -183,6 +183,7 @@ class NeuralClassifier(DenseArchitectureMixin, BaseNeuralClassifier):  # noqa: D
         early_stopping='"auto"',
         numeric_embedding='"periodic"',
         patience=5,
+        learning_rate='"auto"',
     )
 
     _accepts_tables = True
@@ -198,7 +199,7 @@ class NeuralClassifier(DenseArchitectureMixin, BaseNeuralClassifier):  # noqa: D
         l1: float = 0.0,
         l2: float = 0.0,
         optimizer: Any = "adam",
-        learning_rate: float = 0.001,
+        learning_rate: float | str = "auto",
         momentum: float = 0.9,
         batch_size: int | str = "auto",
         epochs: int = 100,

@@ -163,6 +163,7 @@ class NeuralRegressor(DenseArchitectureMixin, BaseNeuralRegressor):  # noqa: D10
         early_stopping='"auto"',
         numeric_embedding='"periodic"',
         patience=5,
+        learning_rate='"auto"',
     )
 
     _accepts_tables = True
@@ -178,7 +179,7 @@ class NeuralRegressor(DenseArchitectureMixin, BaseNeuralRegressor):  # noqa: D10
         l1: float = 0.0,
         l2: float = 0.0,
         optimizer: Any = "adam",
-        learning_rate: float = 0.001,
+        learning_rate: float | str = "auto",
         momentum: float = 0.9,
         batch_size: int | str = "auto",
         epochs: int = 100,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import inspect
+import math
 from typing import Any
 
 import numpy as np
@@ -137,6 +138,16 @@ def auto_batch_size(n_samples: int) -> int:
     fewer, larger steps (as fast per epoch on a CPU, and faster on a GPU).
     """
     return int(2 ** np.clip(round(np.log2(max(n_samples, 1) / 100)), 5, 9))
+
+
+def auto_learning_rate(batch_size: int) -> float:
+    """The learning rate ``learning_rate="auto"`` picks for a batch size.
+
+    Adam's usual 0.001 at 32 samples a step, grown with the square root of
+    the batch size (a larger batch averages away noise, so it can take a
+    larger step), up to 0.004 at 512 samples and more.
+    """
+    return 0.001 * math.sqrt(min(max(batch_size, 32), 512) / 32)
 
 
 def make_optimizer(owner: str, optimizer: Any, learning_rate: float, momentum: float):

@@ -11,7 +11,11 @@ import skneural
 from skneural import InvalidParameterError
 from skneural.architectures.table import PeriodicEmbedding
 from skneural.backend import keras
-from skneural.training import AUTO_EARLY_STOPPING_ROWS, auto_batch_size
+from skneural.training import (
+    AUTO_EARLY_STOPPING_ROWS,
+    auto_batch_size,
+    auto_learning_rate,
+)
 
 
 @pytest.fixture(scope="module")
@@ -103,6 +107,22 @@ def test_auto_batch_size_grows_with_the_data(n, batch):
     assert auto_batch_size(n) == batch
 
 
+@pytest.mark.parametrize(
+    ("batch", "rate"),
+    [(1, 0.001), (32, 0.001), (128, 0.002), (512, 0.004), (10**6, 0.004)],
+)
+def test_auto_learning_rate_grows_with_the_batch(batch, rate):
+    assert auto_learning_rate(batch) == pytest.approx(rate)
+
+
+def test_auto_learning_rate_is_the_one_the_optimizer_gets():
+    X = np.random.default_rng(0).normal(size=(20_000, 2))
+    est = tiny("NeuralRegressor", learning_rate="auto", epochs=1).fit(X, X[:, 0])
+    lr = float(keras.ops.convert_to_numpy(est.model_.optimizer.learning_rate))
+    assert lr == pytest.approx(auto_learning_rate(auto_batch_size(20_000)))
+    assert est.get_params()["learning_rate"] == "auto"
+
+
 def test_auto_early_stopping_holds_out_a_split_from_enough_rows():
     rng = np.random.default_rng(0)
     n = AUTO_EARLY_STOPPING_ROWS
@@ -130,6 +150,7 @@ def test_the_dense_defaults_are_the_chosen_ones():
         assert params["early_stopping"] == "auto"
         assert params["numeric_embedding"] == "periodic"
         assert params["patience"] == 5
+        assert params["learning_rate"] == "auto"
 
 
 @pytest.mark.parametrize(
@@ -140,6 +161,8 @@ def test_the_dense_defaults_are_the_chosen_ones():
         ("batch_size", "big", r"batch_size.*integer >= 1 or 'auto'"),
         ("batch_size", 0, r"batch_size.*integer >= 1 or 'auto'.*batch_size=0"),
         ("early_stopping", "yes", r"early_stopping.*True, False or 'auto'"),
+        ("learning_rate", "fast", r"learning_rate.*number in \(0, inf\) or 'auto'"),
+        ("learning_rate", 0.0, r"learning_rate.*or 'auto'.*learning_rate=0.0"),
     ],
 )
 def test_bad_values_are_refused_and_leave_the_estimator_unfitted(param, value, match):

@@ -30,6 +30,10 @@ from sklearn.neural_network import MLPRegressor
 
 from skneural import NeuralRegressor
 
+#: The network the alternatives build: plain inputs, a fixed learning rate,
+#: every epoch run (the tabular defaults would add an embedding and stop early).
+SAME_NETWORK = dict(numeric_embedding=None, learning_rate=0.001, early_stopping=False)
+
 
 def data(n=10_000, d=20, seed=0):
     X, y = make_regression(
@@ -39,7 +43,9 @@ def data(n=10_000, d=20, seed=0):
 
 
 def fit_skneural(X, y, epochs, batch):
-    est = NeuralRegressor(hidden_layer_sizes=(64, 32), batch_size=batch, epochs=epochs)
+    est = NeuralRegressor(
+        hidden_layer_sizes=(64, 32), batch_size=batch, epochs=epochs, **SAME_NETWORK
+    )
     est.fit(X, y)
     return est.history_["loss"][-1]
 

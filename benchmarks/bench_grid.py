@@ -32,6 +32,10 @@ from sklearn.neural_network import MLPRegressor
 
 from skneural import NeuralRegressor
 
+#: The network the alternatives build: plain inputs, a fixed learning rate,
+#: every epoch run (the tabular defaults would add an embedding and stop early).
+SAME_NETWORK = dict(numeric_embedding=None, learning_rate=0.001, early_stopping=False)
+
 EPOCHS = 5
 BATCH = 32
 GRID = {
@@ -49,7 +53,9 @@ def data(n=1_000, d=20, seed=0):
 
 
 def search_skneural(X, y):
-    est = NeuralRegressor(epochs=EPOCHS, batch_size=BATCH, random_state=0)
+    est = NeuralRegressor(
+        epochs=EPOCHS, batch_size=BATCH, random_state=0, **SAME_NETWORK
+    )
     search = GridSearchCV(est, GRID, cv=KFold(3, shuffle=True, random_state=0))
     return search.fit(X, y)
 

@@ -24,6 +24,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from _common import RetraceCounter, write
 
+#: The network the alternatives build: plain inputs, a fixed learning rate,
+#: every epoch run (the tabular defaults would add an embedding and stop early).
+SAME_NETWORK = dict(numeric_embedding=None, learning_rate=0.001, early_stopping=False)
+
 
 def child(impl: str, fits: int) -> dict:
     import keras
@@ -37,7 +41,9 @@ def child(impl: str, fits: int) -> dict:
     rng = np.random.default_rng(0)
     X = rng.normal(size=(1000, 20)).astype(np.float32)
     y = (X @ rng.normal(size=20)).astype(np.float32)
-    template = NeuralRegressor(hidden_layer_sizes=(64, 32), epochs=5, batch_size=32)
+    template = NeuralRegressor(
+        hidden_layer_sizes=(64, 32), epochs=5, batch_size=32, **SAME_NETWORK
+    )
     proc = psutil.Process()
     rss, secs = [], []
     for _ in range(fits):

@@ -374,7 +374,7 @@ class BaseNeuralEstimator(BaseEstimator):
             p.early_stopping = n >= AUTO_EARLY_STOPPING_ROWS
         if p.batch_size == "auto":
             p.batch_size = auto_batch_size(n)
-        if p.learning_rate == "auto":
+        if getattr(p, "learning_rate", None) == "auto":  # the wrappers have none
             p.learning_rate = auto_learning_rate(
                 n if p.batch_size == -1 else p.batch_size
             )

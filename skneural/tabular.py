@@ -492,9 +492,7 @@ def make_network(task: str, model: str = "dense", *, image_shape=None, **params)
         ("regression", "conv"): ConvRegressor,
     }
     cls = kinds[task, model]
-    defaults: dict[str, Any] = {"random_state": 0}
-    if model == "dense":
-        defaults.update(early_stopping=True, hidden_layer_sizes=(128, 64), dropout=0.1)
+    defaults: dict[str, Any] = {"random_state": 0}  # dense: the library's own
     if model == "conv" and image_shape is not None and len(image_shape) == 2:
         defaults["image_shape"] = tuple(image_shape)
     return cls(**defaults).set_params(**params)

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from conftest import installed, tiny
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import cross_val_score
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -235,7 +236,36 @@ def test_a_search_space_function(iris):
         search_space=space,
         show_progress_bar=False,
     )
-    assert 4 <= result.best_params_["hidden_layer_sizes"][0] <= 8
+    first, *drawn = result.study_.trials
+    assert first.user_attrs["as_given"] and first.params == {}
+    assert [4 <= t.params["units"] <= 8 for t in drawn] == [True]
+    if result.study_.best_trial.number != first.number:
+        assert 4 <= result.best_params_["hidden_layer_sizes"][0] <= 8
+
+
+def test_a_new_study_first_scores_the_estimator_as_given(iris, tmp_path):
+    X, y = iris
+    est = tiny("NeuralClassifier", epochs=3)
+    space = {"learning_rate": optuna.distributions.FloatDistribution(1e-6, 2e-6)}
+    kwargs = dict(
+        cv=2,
+        search_space=space,
+        random_state=0,
+        storage=f"sqlite:///{tmp_path / 'study.db'}",
+        show_progress_bar=False,
+    )
+    result = tune(est, X, y, n_trials=2, **kwargs)
+    first, drawn = result.study_.trials
+    assert first.user_attrs["as_given"] and first.params == {}
+    assert first.value == pytest.approx(cross_val_score(est, X, y, cv=2).mean())
+    # learning rates too small to learn anything: the estimator as given wins
+    assert drawn.value < first.value and result.study_.best_trial.number == 0
+    assert result.best_params_ == {}
+    assert result.best_estimator_.get_params() == est.get_params()
+    # continuing the study draws: no second as-given trial
+    again = tune(est, X, y, n_trials=1, **kwargs)
+    flags = [bool(t.user_attrs.get("as_given")) for t in again.study_.trials]
+    assert flags == [True, False, False]
 
 
 @pytest.mark.parametrize(
@@ -639,6 +669,8 @@ def test_trials_in_threads_match_trials_in_turn(iris):
             refit=False,
             show_progress_bar=False,
         )
-        scores[n_jobs] = [t.user_attrs["fold_scores"] for t in result.study_.trials]
+        scores[n_jobs] = [
+            t.user_attrs["fold_scores"] for t in result.study_.trials if t.params
+        ]
     # Same parameters and seed: every trial, concurrent or not, scores the same.
     assert all(s == scores[1][0] for s in scores[1] + scores[2])

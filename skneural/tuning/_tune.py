@@ -165,8 +165,12 @@ class TuneResult:
         folder.mkdir(parents=True, exist_ok=True)
         figures = {"optimization_history": plots.plot_optimization_history}
         complete = self.study_.get_trials(states=(optuna.trial.TrialState.COMPLETE,))
-        if len(complete) >= 2 and len(complete[0].params) >= 1:
-            figures["param_importances"] = plots.plot_param_importances
+        drawn = [t.params for t in complete if t.params]  # not the as-given trial
+        if len(drawn) >= 2:
+            shared = sorted(set(drawn[0]).intersection(*drawn[1:]))
+            figures["param_importances"] = lambda study: plots.plot_param_importances(
+                study, params=shared
+            )
         written = []
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
@@ -272,6 +276,10 @@ def make_pruner(pruner):
     )
 
 
+#: User attribute of the trial that scores the estimator as given.
+AS_GIVEN = "as_given"
+
+
 def tune(
     estimator,
     X,
@@ -293,8 +301,10 @@ def tune(
 ) -> TuneResult:
     """Tune a skneural estimator (or a Pipeline with one) with Optuna.
 
-    Each trial draws parameters from the search space, cross-validates the
-    estimator with them and returns the mean score. While the first fold
+    The first trial of a new study scores the estimator as given (user
+    attribute ``"as_given"``); each other trial draws parameters from the
+    search space, cross-validates the estimator with them and returns the
+    mean score. While the first fold
     trains, the trial reports its validation score after every epoch, so the
     pruner stops bad trials early. The best parameters are then refitted on
     all the data.
@@ -375,7 +385,7 @@ def tune(
 
     def objective(trial):
         trial.set_user_attr("worker", worker)  # who ran it, in shared studies
-        params = space(trial)
+        params = {} if trial.user_attrs.get(AS_GIVEN) else space(trial)
         scores = []
         for k, (train, test) in enumerate(splits):
             est = clone(estimator).set_params(**params)
@@ -403,6 +413,10 @@ def tune(
             load_if_exists=True,
         )
     )
+    if n_trials != 0 and not study.trials:
+        # A new study first scores the estimator as given (its defaults or
+        # your settings): the tuned result is never worse than the start.
+        study.enqueue_trial({}, user_attrs={AS_GIVEN: True})
     if n_trials != 0:
         study.optimize(
             objective,
@@ -420,7 +434,10 @@ def tune(
             f"No trial of study {study.study_name!r} completed ({counts}): there is "
             "no best estimator. Run more trials, or prune less (pruner=None)."
         )
-    best_params = space(optuna.trial.FixedTrial(study.best_trial.params))
+    if study.best_trial.user_attrs.get(AS_GIVEN):
+        best_params = {}
+    else:
+        best_params = space(optuna.trial.FixedTrial(study.best_trial.params))
     best = None
     if refit:
         best = clone(estimator).set_params(**best_params).fit(X, y)

@@ -370,14 +370,7 @@ class BaseNeuralEstimator(BaseEstimator):
         p = self._training_params()
         X, y = self._validate_X(X, reset=reset, y=y, min_samples=1 if epochs else 2)
         n = len(X)
-        if p.early_stopping == "auto":
-            p.early_stopping = n >= AUTO_EARLY_STOPPING_ROWS
-        if p.batch_size == "auto":
-            p.batch_size = auto_batch_size(n)
-        if getattr(p, "learning_rate", None) == "auto":  # the wrappers have none
-            p.learning_rate = auto_learning_rate(
-                n if p.batch_size == -1 else p.batch_size
-            )
+        _resolve_auto(p, n)
         if reset:
             features = self._feature_encoder_for(X).fit(X, y)
             encoder = self._make_target_encoder(self._loss_param(), classes).fit(y)
@@ -689,6 +682,16 @@ class BaseNeuralEstimator(BaseEstimator):
 
     def _stratify_labels(self, y_enc, encoder):
         return None
+
+
+def _resolve_auto(p: SimpleNamespace, n: int) -> None:
+    """Replace the ``"auto"`` training settings by their values for ``n`` rows."""
+    if p.early_stopping == "auto":
+        p.early_stopping = n >= AUTO_EARLY_STOPPING_ROWS
+    if p.batch_size == "auto":
+        p.batch_size = auto_batch_size(n)
+    if getattr(p, "learning_rate", None) == "auto":  # the wrappers have none
+        p.learning_rate = auto_learning_rate(n if p.batch_size == -1 else p.batch_size)
 
 
 def _check_learning_rate(owner: str, name: str, value: Any) -> float:

@@ -479,7 +479,7 @@ def test_bad_data_leaves_a_fitted_estimator_unchanged(make, iris, regression_dat
         ),
         (
             {"learning_rate": 0},
-            ["expected a number in (0, inf). Received: learning_rate=0."],
+            ["expected a number in (0, inf) or 'auto'. Received: learning_rate=0."],
         ),
         (
             {"batch_size": 0},

@@ -8,6 +8,16 @@ from . import _params as P
 from .architectures import build_dense_network
 from .training import resolve_activation, resolve_initializer
 
+#: Defaults of NeuralClassifier and NeuralRegressor that differ from the
+#: shared ones in the docstrings (chosen on the tabular benchmark panel).
+DENSE_DEFAULTS = {
+    "batch_size": "auto",
+    "early_stopping": "auto",
+    "learning_rate": "auto",
+    "numeric_embedding": "periodic",
+    "patience": 5,
+}
+
 
 class DenseArchitectureMixin:
     """Validate the multilayer-perceptron hyperparameters and name the builder."""

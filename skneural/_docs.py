@@ -278,6 +278,9 @@ def fill(
         "patience": patience,
         "reduce_lr_on_plateau": reduce_lr_on_plateau,
     }
+    defaults = {  # strings as the docs write them: default="auto"
+        k: f'"{v}"' if isinstance(v, str) else v for k, v in defaults.items()
+    }
     return doc.format(
         inputs=IMAGE_INPUTS,
         conv_architecture=CONV_ARCHITECTURE,

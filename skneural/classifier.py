@@ -11,7 +11,7 @@ from sklearn.utils.class_weight import compute_sample_weight
 
 from . import _params as P
 from ._conv import CONV_DEFAULTS, ConvArchitectureMixin
-from ._dense import DenseArchitectureMixin
+from ._dense import DENSE_DEFAULTS, DenseArchitectureMixin
 from ._docs import fill
 from .base import BaseNeuralEstimator
 from .targets import ClassificationTargetEncoder
@@ -179,11 +179,7 @@ class NeuralClassifier(DenseArchitectureMixin, BaseNeuralClassifier):  # noqa: D
     >>> clf.fit(X, y).predict_proba(X[:2]).shape
     (2, 3)
     """,
-        batch_size='"auto"',
-        early_stopping='"auto"',
-        numeric_embedding='"periodic"',
-        patience=5,
-        learning_rate='"auto"',
+        **DENSE_DEFAULTS,
     )
 
     _accepts_tables = True

@@ -10,7 +10,7 @@ from sklearn.base import RegressorMixin
 
 from . import _params as P
 from ._conv import CONV_DEFAULTS, ConvArchitectureMixin
-from ._dense import DenseArchitectureMixin
+from ._dense import DENSE_DEFAULTS, DenseArchitectureMixin
 from ._docs import fill
 from .backend import keras
 from .base import BaseNeuralEstimator, holds_text, refuse_non_numeric
@@ -159,11 +159,7 @@ class NeuralRegressor(DenseArchitectureMixin, BaseNeuralRegressor):  # noqa: D10
     >>> reg.fit(X, y).predict(X[:2]).shape
     (2,)
     """,
-        batch_size='"auto"',
-        early_stopping='"auto"',
-        numeric_embedding='"periodic"',
-        patience=5,
-        learning_rate='"auto"',
+        **DENSE_DEFAULTS,
     )
 
     _accepts_tables = True

@@ -170,4 +170,4 @@ def test_bad_values_are_refused_and_leave_the_estimator_unfitted(param, value, m
     est = tiny("NeuralRegressor", **{param: value})
     with pytest.raises(InvalidParameterError, match=match):
         est.fit(X, X[:, 0])
-    assert not hasattr(est, "model_") or not hasattr(est, "n_iter_")
+    assert not hasattr(est, "n_iter_") and not hasattr(est, "feature_encoder_")

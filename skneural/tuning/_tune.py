@@ -413,11 +413,11 @@ def tune(
             load_if_exists=True,
         )
     )
-    if n_trials != 0 and not study.trials:
-        # A new study first scores the estimator as given (its defaults or
-        # your settings): the tuned result is never worse than the start.
-        study.enqueue_trial({}, user_attrs={AS_GIVEN: True})
     if n_trials != 0:
+        if not study.trials:
+            # A new study first scores the estimator as given (its defaults
+            # or your settings): the tuned result is never worse than that.
+            study.enqueue_trial({}, user_attrs={AS_GIVEN: True})
         study.optimize(
             objective,
             n_trials=n_trials,

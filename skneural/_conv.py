@@ -203,7 +203,7 @@ class ConvArchitectureMixin(DenseArchitectureMixin):
             type(self).__name__, "rescale", rescale, low=0.0, low_open=True
         )
 
-    def _architecture(self):
+    def _architecture(self, meta=None, n_samples=None):
         owner = type(self).__name__
         filters = self.filters
         if isinstance(filters, numbers.Integral) and not isinstance(filters, bool):

@@ -6,7 +6,8 @@ import numbers
 
 from . import _params as P
 from .architectures import build_dense_network
-from .training import resolve_activation, resolve_initializer
+from .architectures.dense import numeric_columns
+from .training import auto_numeric_embedding, resolve_activation, resolve_initializer
 
 #: Defaults of NeuralClassifier and NeuralRegressor that differ from the
 #: shared ones in the docstrings (chosen on the tabular benchmark panel).
@@ -14,7 +15,7 @@ DENSE_DEFAULTS = {
     "batch_size": "auto",
     "early_stopping": "auto",
     "learning_rate": "auto",
-    "numeric_embedding": "periodic",
+    "numeric_embedding": "auto",
     "patience": 5,
 }
 
@@ -22,13 +23,19 @@ DENSE_DEFAULTS = {
 class DenseArchitectureMixin:
     """Validate the multilayer-perceptron hyperparameters and name the builder."""
 
-    def _architecture(self):
+    def _architecture(self, meta=None, n_samples=None):
         embedding = P.check_choice(
             type(self).__name__,
             "numeric_embedding",
             self.numeric_embedding,
-            (None, "periodic"),
+            (None, "periodic", "auto"),
         )
+        if embedding == "auto":
+            embedding = (
+                None
+                if meta is None
+                else auto_numeric_embedding(n_samples, numeric_columns(meta))
+            )
         return build_dense_network, {
             **self._dense_params(),
             "numeric_embedding": embedding,

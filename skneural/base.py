@@ -67,8 +67,13 @@ class BaseNeuralEstimator(BaseEstimator):
     _LOSS_NAMES: tuple[str, ...] = ()
 
     # ------------------------------------------------------------------ hooks
-    def _architecture(self) -> tuple[Any, dict]:
-        """Return ``(builder, kwargs)``: validated architecture parameters."""
+    def _architecture(self, meta=None, n_samples=None) -> tuple[Any, dict]:
+        """Return ``(builder, kwargs)``: validated architecture parameters.
+
+        ``meta`` and ``n_samples`` (the training rows) are given in ``fit``,
+        where an ``"auto"`` parameter is resolved for the data; without them
+        the parameters are only validated.
+        """
         raise NotImplementedError
 
     def _make_target_encoder(self, loss, classes):
@@ -563,7 +568,7 @@ class BaseNeuralEstimator(BaseEstimator):
         """
         name = type(self).__name__
         with global_rng_preserved():  # Keras draws seeds when it makes objects
-            builder, arch = self._architecture()
+            builder, arch = self._architecture(meta, len(keras.tree.flatten(X)[0]))
             loss = resolve_loss(
                 name, self.loss, self._default_loss(encoders[1]), self._LOSS_NAMES
             )

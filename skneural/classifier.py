@@ -217,7 +217,7 @@ class NeuralClassifier(DenseArchitectureMixin, BaseNeuralClassifier):  # noqa: D
         distribute: str | None = None,
         precision: str = "float32",
         categorical_features: Any = "auto",
-        numeric_embedding: str | None = "periodic",
+        numeric_embedding: str | None = "auto",
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation

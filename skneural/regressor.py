@@ -196,7 +196,7 @@ class NeuralRegressor(DenseArchitectureMixin, BaseNeuralRegressor):  # noqa: D10
         distribute: str | None = None,
         precision: str = "float32",
         categorical_features: Any = "auto",
-        numeric_embedding: str | None = "periodic",
+        numeric_embedding: str | None = "auto",
         standardize_target: bool | str = "auto",
     ):
         self.hidden_layer_sizes = hidden_layer_sizes

@@ -129,6 +129,10 @@ def resolve_initializer(owner: str, value: Any):
 #: ``early_stopping="auto"`` holds out a validation split from this many rows.
 AUTO_EARLY_STOPPING_ROWS = 1000
 
+#: ``numeric_embedding="auto"`` embeds a table's numbers when there are at
+#: least this many training rows per numeric column.
+AUTO_EMBEDDING_ROWS_PER_NUMBER = 32
+
 
 def auto_batch_size(n_samples: int) -> int:
     """The batch size ``batch_size="auto"`` picks for ``n_samples`` rows.
@@ -138,6 +142,22 @@ def auto_batch_size(n_samples: int) -> int:
     fewer, larger steps (as fast per epoch on a CPU, and faster on a GPU).
     """
     return int(2 ** np.clip(round(np.log2(max(n_samples, 1) / 100)), 5, 9))
+
+
+def auto_numeric_embedding(n_samples: int, n_numeric: int) -> str | None:
+    """The embedding ``numeric_embedding="auto"`` picks for a table.
+
+    ``"periodic"`` when there are at least
+    :data:`AUTO_EMBEDDING_ROWS_PER_NUMBER` rows per numeric column, else
+    ``None``. Each embedded column adds about a thousand weights (its
+    frequencies, its own linear map and eight more inputs to the first hidden
+    layer): wide, short tables (pixels, many measurements of a few hundred
+    samples) fit them to noise, tables with more rows per column gain from
+    them.
+    """
+    if n_numeric and n_samples >= AUTO_EMBEDDING_ROWS_PER_NUMBER * n_numeric:
+        return "periodic"
+    return None
 
 
 def auto_learning_rate(batch_size: int) -> float:

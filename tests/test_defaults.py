@@ -15,6 +15,7 @@ from skneural.training import (
     AUTO_EARLY_STOPPING_ROWS,
     auto_batch_size,
     auto_learning_rate,
+    auto_numeric_embedding,
 )
 
 
@@ -65,12 +66,38 @@ def test_only_a_tables_numbers_are_embedded_and_sparse_input_is_not():
             "town": rng.choice(["a", "b", "c"], 60),
         }
     )
-    est = tiny("NeuralRegressor", epochs=1).fit(frame, rng.normal(size=60))
+    est = tiny("NeuralRegressor", numeric_embedding="periodic", epochs=1)
+    est.fit(frame, rng.normal(size=60))
     assert est.model_.get_layer("periodic_embedding").n_numeric == 2  # not the flag
     wide = sp.random(60, 500, density=0.01, format="csr", random_state=0)
-    est = tiny("NeuralRegressor", epochs=1).fit(wide, rng.normal(size=60))
+    est = tiny("NeuralRegressor", numeric_embedding="periodic", epochs=1)
+    est.fit(wide, rng.normal(size=60))
     assert "periodic_embedding" not in [layer.name for layer in est.model_.layers]
     assert est.model_.layers[1].kernel.shape[0] == 500  # the first dense layer
+
+
+def test_auto_embeds_the_numbers_of_tables_with_enough_rows_per_column():
+    import pandas as pd
+
+    assert auto_numeric_embedding(320, 10) == "periodic"
+    assert auto_numeric_embedding(319, 10) is None
+    assert auto_numeric_embedding(10_000, 0) is None
+    rng = np.random.default_rng(0)
+    layers = {}
+    for n in (95, 96):  # 3 numeric columns: 32 rows each from 96 rows
+        frame = pd.DataFrame(
+            {
+                "a": rng.normal(size=n),
+                "b": rng.normal(size=n),
+                "c": np.where(rng.random(n) < 0.2, np.nan, rng.normal(size=n)),
+                "town": rng.choice(["x", "y"], n),  # neither counted nor embedded
+            }
+        )
+        est = tiny("NeuralRegressor", epochs=1).fit(frame, rng.normal(size=n))
+        layers[n] = [layer.name for layer in est.model_.layers]
+        assert est.get_params()["numeric_embedding"] == "auto"
+    assert "periodic_embedding" not in layers[95]
+    assert "periodic_embedding" in layers[96]
 
 
 def test_periodic_embedding_learns_a_threshold_better(step_data):
@@ -148,7 +175,7 @@ def test_the_dense_defaults_are_the_chosen_ones():
         params = getattr(skneural, name)().get_params()
         assert params["batch_size"] == "auto"
         assert params["early_stopping"] == "auto"
-        assert params["numeric_embedding"] == "periodic"
+        assert params["numeric_embedding"] == "auto"
         assert params["patience"] == 5
         assert params["learning_rate"] == "auto"
 

@@ -59,9 +59,7 @@ def build_dense_network(
     x = inputs
     if len(meta.input_shape) > 1:
         x = keras.layers.Flatten(name="flatten")(x)
-    n_numeric = meta.numeric_features
-    if n_numeric is None:
-        n_numeric = meta.n_features_in - len(meta.categories)
+    n_numeric = numeric_columns(meta)
     if numeric_embedding == "periodic" and n_numeric and hidden_layer_sizes:
         x = PeriodicEmbedding(n_numeric, name="periodic_embedding")(x)
     if meta.categories:  # a table's category codes: one embedding each
@@ -82,3 +80,10 @@ def build_dense_network(
         batch_normalization=batch_normalization,
     )
     return keras.Model(inputs, outputs, name=name)
+
+
+def numeric_columns(meta: Meta) -> int:
+    """How many leading input columns a numeric embedding takes."""
+    if meta.numeric_features is not None:
+        return meta.numeric_features
+    return meta.n_features_in - len(meta.categories)

@@ -707,8 +707,7 @@ def _numeric_features(features) -> int | None:
     """Leading columns of numbers the fitted feature encoder writes, if it says."""
     if isinstance(features, SparseScaler):
         return 0  # wide, mostly zero columns: nothing to embed
-    numeric = getattr(features, "numeric_columns_", None)
-    return None if numeric is None else len(numeric)
+    return getattr(features, "n_continuous_", None)
 
 
 def _auto_or(check, owner: str, name: str, value: Any, expected: str):

@@ -26,6 +26,7 @@ columns.
 from __future__ import annotations
 
 import numbers
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -98,7 +99,12 @@ default="auto"
     Attributes
     ----------
     numeric_columns_ : list of int
-        Positions of the numeric columns.
+        Positions of the numeric columns, in output order: the first
+        ``n_continuous_`` take more than two values, the others are 0/1 flags,
+        one-hot and constant columns (each group in the table's order).
+    n_continuous_ : int
+        How many numeric columns take more than two distinct values in ``fit``
+        (the ones a numeric embedding takes).
     categorical_columns_ : list of int
         Positions of the categorical columns.
     center_, scale_ : ndarray of shape (n_numeric,)
@@ -168,6 +174,12 @@ default="auto"
             )
         numbers_ = self._numbers(frame)
         self._refuse_infinite(numbers_, frame.columns)
+        # continuous columns first: a numeric embedding takes the leading ones
+        flags = _two_valued(numbers_)
+        order = [*np.flatnonzero(~flags), *np.flatnonzero(flags)]
+        self.numeric_columns_ = [self.numeric_columns_[j] for j in order]
+        self.n_continuous_ = int(np.sum(~flags))
+        numbers_ = numbers_[:, order]
         with np.errstate(all="ignore"):
             finite = numbers_
             center = np.nanmedian(finite, axis=0) if finite.size else np.zeros(0)
@@ -239,6 +251,8 @@ default="auto"
     def _scale_array(self, X: np.ndarray) -> np.ndarray:
         """:meth:`transform` of a float array of numbers alone: NumPy only."""
         self._check_width(X.shape[1])
+        if any(i != j for j, i in enumerate(self.numeric_columns_)):
+            X = X[:, self.numeric_columns_]  # continuous columns first
         self._refuse_infinite(X, range(X.shape[1]))
         scaled, missing = self._scaled(X)
         flags = missing[:, self.missing_indicators_].astype(np.float32)
@@ -382,6 +396,15 @@ default="auto"
                 "numeric when the encoder was fitted. Give the columns the same "
                 f"types as in training ({exc})."
             ) from None
+
+
+def _two_valued(numbers_: np.ndarray) -> np.ndarray:
+    """Which columns hold at most two distinct values (NaN aside)."""
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns
+        low, high = np.nanmin(numbers_, axis=0), np.nanmax(numbers_, axis=0)
+    missing = np.isnan(numbers_)
+    return np.all(missing | (numbers_ == low) | (numbers_ == high), axis=0)
 
 
 def _codes(column: pd.Series, frequent: np.ndarray, rare: np.ndarray) -> np.ndarray:

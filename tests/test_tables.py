@@ -77,6 +77,47 @@ def test_encoder_finds_the_kinds_of_columns_and_codes_categories(table):
     ]
 
 
+def test_continuous_columns_come_first_and_flags_after_them():
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {
+            "member": rng.integers(0, 2, 50).astype(float),  # a 0/1 flag
+            "age": rng.normal(40, 9, 50),
+            "constant": np.full(50, 3.0),
+            "gap_flag": np.where(rng.random(50) < 0.2, np.nan, rng.integers(0, 2, 50)),
+            "income": rng.lognormal(size=50),
+        }
+    )
+    enc = TableEncoder().fit(frame)
+    assert enc.numeric_columns_ == [1, 4, 0, 2, 3]
+    assert enc.n_continuous_ == 2
+    names = list(enc.get_feature_names_out())
+    assert names == [
+        "age",
+        "income",
+        "member",
+        "constant",
+        "gap_flag",
+        "missing_gap_flag",
+    ]
+    out = enc.transform(frame)
+    alone = TableEncoder().fit(frame[["member"]]).transform(frame[["member"]])
+    np.testing.assert_array_equal(out[:, 2], alone[:, 0])  # scaled as before
+    # a plain array of the same numbers takes the same path and order
+    array = TableEncoder().fit(frame.to_numpy())
+    np.testing.assert_allclose(array.transform(frame.to_numpy()), out)
+    with pytest.raises(ValueError, match=r"infinity \(column '1'\)"):
+        array.transform(np.where(np.arange(5) == 1, np.inf, frame.to_numpy()))
+
+
+def test_only_columns_with_more_than_two_values_are_embedded():
+    rng = np.random.default_rng(0)
+    X = np.column_stack([rng.integers(0, 2, (200, 3)), rng.normal(size=(200, 2))])
+    est = tiny("NeuralRegressor", numeric_embedding="periodic", epochs=1)
+    est.fit(X, X[:, 3] + X[:, 0])
+    assert est.model_.get_layer("periodic_embedding").n_numeric == 2
+
+
 def test_unseen_and_rare_categories_get_the_reserved_codes():
     train = pd.DataFrame({"c": ["a"] * 6 + ["b"] * 6 + ["rare"] * 2})
     enc = TableEncoder(min_frequency=5).fit(train)

@@ -37,19 +37,21 @@ default="auto"
         its largest absolute value (no centring, no clipping), and rows are
         made dense a chunk of batches (about 16 MiB) at a time.
     numeric_embedding : {{"auto", "periodic"}} or None, default={numeric_embedding}
-        ``"periodic"``: each numeric input column (after scaling) also enters
+        ``"periodic"``: each numeric input column that takes more than two
+        values (after scaling) also enters
         the network as a learned embedding: 16 periodic features
         ``cos(2 pi f x + p)`` with learned frequencies and phases, mapped by
         a linear layer of its own to 8 values and a ReLU
         (:class:`~skneural.architectures.table.PeriodicEmbedding`; Gorishniy
         et al. 2022). It lets the network follow a feature's effect where it
         changes sharply (a threshold, a narrow range), as trees do, and costs
-        ``8 * n_numeric`` more inputs to the first hidden layer. ``None``: the
+        8 more inputs to the first hidden layer per column. ``None``: the
         scaled numbers go to the first hidden layer as they are. ``"auto"``:
-        ``"periodic"`` when ``fit`` gets at least 32 rows per numeric column
+        ``"periodic"`` when ``fit`` gets at least 32 rows per such column
         (:func:`~skneural.training.auto_numeric_embedding`), else ``None``:
-        on wide, short tables the embeddings' weights fit noise. Missing-value
-        flags, category codes and sparse input are not embedded; without
+        on wide, short tables the embeddings' weights fit noise. 0/1 and
+        one-hot columns, missing-value flags, category codes and sparse input
+        are not embedded; without
         hidden layers (``hidden_layer_sizes=()``) the model stays linear and
         no embedding is made."""
 

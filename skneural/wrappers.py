@@ -606,10 +606,16 @@ def _dtype_of(data) -> np.dtype | None:
 def _data_kinds(X, y) -> dict:
     """What continued training must keep: X's and y's dtypes, y's dimensions."""
     x_dtype, y_dtype = _dtype_of(X), _dtype_of(y)
+    ndim = getattr(y, "ndim", None)
+    if not isinstance(ndim, int):
+        try:
+            ndim = np.asarray(y).ndim
+        except (TypeError, ValueError):  # ragged: validation explains
+            ndim = None
     return {
         "X": None if x_dtype is None else x_dtype.str,
         "y": None if y_dtype is None else y_dtype.str,
-        "y_ndim": int(np.ndim(y)),
+        "y_ndim": ndim,
     }
 
 
@@ -631,7 +637,9 @@ def _check_same_kinds(owner: str, state: dict, kinds: dict) -> None:
     fitted = state.get("_data_kinds")
     if fitted is None:
         return  # fitted before these were recorded
-    if kinds["y_ndim"] != fitted["y_ndim"]:
+    if None not in (kinds["y_ndim"], fitted["y_ndim"]) and (
+        kinds["y_ndim"] != fitted["y_ndim"]
+    ):
         raise ValueError(
             f"y has {kinds['y_ndim']} dimension(s), but {owner} was fitted on y of "
             f"{fitted['y_ndim']} dimension(s). Continued training (partial_fit, "

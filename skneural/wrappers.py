@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import inspect
 import re
+import warnings
 from types import SimpleNamespace
 from typing import Any
 
@@ -317,8 +318,16 @@ class KerasWrapperMixin:
 
     def __sklearn_clone__(self):
         # Cloning deep-copies Keras objects through Keras's own format, which
-        # must find the custom classes they use.
-        with custom_scope(*self.get_params(deep=False).values()):
+        # must find the custom classes they use. A compiled model that never
+        # trained has no optimizer state to copy: Keras's warning that it
+        # skips it says nothing.
+        with (
+            custom_scope(*self.get_params(deep=False).values()),
+            warnings.catch_warnings(),
+        ):
+            warnings.filterwarnings(
+                "ignore", "Skipping variable loading for optimizer", UserWarning
+            )
             return super().__sklearn_clone__()
 
     def initialize(self, X, y):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import sys
 import types
 from collections.abc import Iterator
 from typing import Any
@@ -116,7 +117,7 @@ def _classes_in(config: Any, found: dict) -> None:
                 cls = getattr(importlib.import_module(module), name)
             except (ImportError, AttributeError, ValueError):
                 cls = None
-            if cls is not None:
+            if isinstance(cls, type):
                 found.setdefault(config.get("registered_name") or name, cls)
         for v in config.values():
             _classes_in(v, found)
@@ -137,6 +138,15 @@ def _functions_of(obj) -> list:
     return out
 
 
+def _by_reference(fn) -> bool:
+    """Whether pickle finds ``fn`` by its module and name (a module-level function).
+
+    Methods, lambdas, nested functions and wrapped functions are not.
+    """
+    module = sys.modules.get(fn.__module__)
+    return getattr(module, fn.__qualname__, None) is fn
+
+
 def _all_layers(obj) -> Iterator:
     for layer in getattr(obj, "layers", None) or ():
         yield layer
@@ -147,7 +157,7 @@ def _collect_functions(value: Any, out: list, depth: int) -> None:
     if depth > 4:
         return
     if isinstance(value, types.FunctionType):
-        if not _is_keras(value.__module__) and value.__name__ != "<lambda>":
+        if not _is_keras(value.__module__) and _by_reference(value):
             out.append(value)
     elif isinstance(value, (list, tuple)):
         for v in value:

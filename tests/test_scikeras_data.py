@@ -10,6 +10,7 @@ import pickle
 
 import keras
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import tiny
 from sklearn.base import BaseEstimator, TransformerMixin, clone
@@ -416,3 +417,16 @@ def test_meta_estimators_around_a_prebuilt_model(scaled_iris, meta):
     est = meta(base).fit(X, y)
     assert est.predict_proba(X).shape == (150, 3)
     assert est.score(X, y) > 0.8  # chance: 1/3
+
+
+def test_networks_with_skneural_layers_still_pickle():
+    # Layers keep their own methods among their attributes: only module-level
+    # functions travel as custom objects.
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(
+        {"a": rng.random(40), "b": pd.Categorical(rng.choice(["x", "y"], 40))}
+    )
+    y = np.arange(40) % 2
+    est = tiny("NeuralClassifier", epochs=1).fit(X, y)
+    again = pickle.loads(pickle.dumps(est))
+    np.testing.assert_array_equal(again.predict_proba(X), est.predict_proba(X))

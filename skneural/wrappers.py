@@ -76,15 +76,14 @@ class KerasWrapperMixin:
         data of the kinds the estimator was fitted on.
         """
         training = not (isinstance(y, str) and y == "no_validation")
-        if training:
-            if not self._holds_out_validation():
-                min_samples = 1
-            kinds = _data_kinds(X, y)
-            if not reset:
-                _check_same_kinds(type(self).__name__, self.__dict__, kinds)
+        if training and not self._holds_out_validation():
+            min_samples = 1
+        kinds = _data_kinds(X, y) if training else None
         out = super()._validate_X(X, reset=reset, y=y, min_samples=min_samples)
         if training and reset:
             self._data_kinds = kinds
+        elif training:
+            _check_same_kinds(type(self).__name__, self.__dict__, kinds)
         shape = tuple(
             int(d) for d in (out[0] if isinstance(out, tuple) else out).shape[1:]
         )

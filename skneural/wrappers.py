@@ -1114,7 +1114,10 @@ class KerasClassifier(KerasWrapperMixin, BaseNeuralClassifier):  # noqa: D101
     for binary targets, integer class indices for multiclass targets, one-hot
     rows when the loss is categorical cross-entropy, the indicator matrix for
     multilabel targets. ``predict_proba`` reads one sigmoid unit as the
-    probability of the second class and otherwise one unit per class.
+    probability of the second class and otherwise one unit per class (the
+    sigmoid or softmax of logits when the loss has ``from_logits=True``).
+    With ``loss=None``, a compiled model instance's own loss decides. A
+    target of a single class fits; its probability is always 1.
 
     Parameters
     ----------

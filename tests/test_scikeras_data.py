@@ -401,6 +401,12 @@ def test_random_state_instance_gives_the_same_fit_every_time(iris):
 # --- meta-estimators around a pre-built model --------------------------------------
 
 
+@pytest.fixture(scope="module")
+def iris_model():
+    """One model for every test: it is copied for each fit, never trained."""
+    return prebuilt(3, "softmax", "sparse_categorical_crossentropy")
+
+
 @pytest.mark.parametrize(
     "meta",
     [
@@ -410,10 +416,9 @@ def test_random_state_instance_gives_the_same_fit_every_time(iris):
     ],
     ids=["adaboost", "bagging", "calibrated"],
 )
-def test_meta_estimators_around_a_prebuilt_model(scaled_iris, meta):
+def test_meta_estimators_around_a_prebuilt_model(scaled_iris, iris_model, meta):
     X, y = scaled_iris
-    model = prebuilt(3, "softmax", "sparse_categorical_crossentropy")
-    base = KerasClassifier(model, epochs=5, verbose=0, random_state=0)
+    base = KerasClassifier(iris_model, epochs=5, verbose=0, random_state=0)
     est = meta(base).fit(X, y)
     assert est.predict_proba(X).shape == (150, 3)
     assert est.score(X, y) > 0.8  # chance: 1/3

@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from ._portable import portable
 from .backend import keras
 from .devices import Placement
 
@@ -62,6 +63,8 @@ class Network:
         # Compiled training functions (see _loop.py) belong to this process.
         state = dict(self.__dict__)
         state.pop("runner", None)
+        # Custom losses, metrics and layers travel with the model.
+        state["model"] = portable(state["model"])
         # Devices are this machine's: a loaded network runs where the loading
         # process puts it by default.
         state["placement"] = Placement(None, (), self.placement.precision)

@@ -336,7 +336,7 @@ class BaseNeuralEstimator(BaseEstimator):
         if rs is None:
             return None
         try:
-            drawn = check_random_state(rs).randint(2**31 - 1)
+            drawn = self._draw_seed(check_random_state(rs))
         except ValueError:
             P.fail(
                 type(self).__name__,
@@ -348,6 +348,10 @@ class BaseNeuralEstimator(BaseEstimator):
         if n_done == 0:
             return base
         return int(np.random.SeedSequence([base, n_done]).generate_state(1)[0] >> 1)
+
+    def _draw_seed(self, rng: np.random.RandomState) -> int:
+        """Draw the base seed from ``random_state`` as a generator, advancing it."""
+        return int(rng.randint(2**31 - 1))
 
     def _train(self, X, y, sample_weight, *, epochs, reset, classes=None):
         """Fit or continue training; on any error, the estimator is as before."""

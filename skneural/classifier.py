@@ -107,7 +107,10 @@ class BaseNeuralClassifier(ClassifierMixin, BaseNeuralEstimator):
             probability per label for multilabel targets.
         """
         outputs = self._predict_outputs(X)
-        return self.target_encoder_.probabilities(outputs)
+        encoder = self.target_encoder_
+        if not hasattr(encoder, "probabilities"):  # a target encoder of your own
+            return encoder.inverse_transform(outputs, return_proba=True)
+        return encoder.probabilities(outputs)
 
     def predict(self, X):
         """Predict class labels for ``X``.

@@ -54,6 +54,11 @@ class RegressionTargetEncoder(TransformerMixin, BaseEstimator):
         Subtract each output's mean and divide by its standard deviation
         (learned in ``fit``); ``inverse_transform`` puts values back on the
         target's own scale.
+    output_widths : tuple of int or None, default=None
+        For a network with several output layers: how many target columns
+        each one predicts, in order. ``transform`` then splits the columns
+        into one array per output, and ``inverse_transform`` puts the
+        outputs' predictions back side by side.
 
     Attributes
     ----------
@@ -62,8 +67,9 @@ class RegressionTargetEncoder(TransformerMixin, BaseEstimator):
         ``standardize``).
     """
 
-    def __init__(self, standardize: bool = False):
+    def __init__(self, standardize: bool = False, output_widths=None):
         self.standardize = standardize
+        self.output_widths = output_widths
 
     def fit(self, y, X=None):
         """Record the target's shape (and its mean and spread, to standardize).
@@ -82,6 +88,14 @@ class RegressionTargetEncoder(TransformerMixin, BaseEstimator):
         self.ndim_ = y.ndim
         self.n_outputs_ = 1 if y.ndim == 1 else y.shape[1]
         self.target_type_ = "continuous" if y.ndim == 1 else "continuous-multioutput"
+        widths = self.output_widths
+        if widths is not None and sum(widths) != self.n_outputs_:
+            raise ValueError(
+                f"y has {self.n_outputs_} target column(s), but the network's "
+                f"{len(widths)} outputs predict {sum(widths)} values "
+                f"({' + '.join(map(str, widths))}). Pass y with one column per "
+                "value the outputs predict, in the order of the outputs."
+            )
         self.mean_ = np.zeros(self.n_outputs_)
         self.scale_ = np.ones(self.n_outputs_)
         if self.standardize:
@@ -105,7 +119,10 @@ class RegressionTargetEncoder(TransformerMixin, BaseEstimator):
         return "linear"
 
     def transform(self, y):
-        """Return ``y`` as float32 of shape (n_samples, n_outputs)."""
+        """Return ``y`` as float32 of shape (n_samples, n_outputs).
+
+        With ``output_widths``, a list of one such array per network output.
+        """
         check_is_fitted(self)
         y = np.asarray(y, dtype=np.float64)
         width = 1 if y.ndim == 1 else int(np.prod(y.shape[1:]))
@@ -132,11 +149,20 @@ class RegressionTargetEncoder(TransformerMixin, BaseEstimator):
                 "example with TransformedTargetRegressor(regressor=..., "
                 "transformer=StandardScaler())."
             )
-        return y.astype(np.float32)
+        y = y.astype(np.float32)
+        if self.output_widths is None:
+            return y
+        return np.split(y, np.cumsum(self.output_widths)[:-1], axis=1)
 
     def inverse_transform(self, y):
-        """Return network outputs on the target's scale, in its shape."""
+        """Return network outputs on the target's scale, in its shape.
+
+        The outputs of a network with several output layers (a list of
+        arrays) are put side by side first.
+        """
         check_is_fitted(self)
+        if isinstance(y, (list, tuple)):
+            y = np.hstack([np.reshape(a, (len(a), -1)) for a in y])
         y = np.asarray(y, dtype=np.float64).reshape(len(y), self.n_outputs_)
         y = y * self._scale + self._mean
         return y.ravel() if self.ndim_ == 1 else y
@@ -163,6 +189,15 @@ class ClassificationTargetEncoder(TransformerMixin, BaseEstimator):
     classes : array-like or None, default=None
         All labels the target can take (for ``partial_fit``). ``None`` takes
         the labels present in ``y``.
+    single_class : bool, default=False
+        Accept a target with a single class (whose probability is then
+        always 1) instead of raising an error.
+    one_hot : bool or None, default=None
+        One-hot rows (True) or class indices (False) for single-label
+        targets; ``None`` chooses by ``loss``.
+    from_logits : bool, default=False
+        The network outputs logits: ``probabilities`` applies the sigmoid
+        (one unit per label, or one unit for two classes) or the softmax.
 
     Attributes
     ----------
@@ -179,9 +214,20 @@ class ClassificationTargetEncoder(TransformerMixin, BaseEstimator):
         1 for single-label targets, the number of labels otherwise.
     """
 
-    def __init__(self, loss="auto", classes=None):
+    def __init__(
+        self,
+        loss="auto",
+        classes=None,
+        *,
+        single_class: bool = False,
+        one_hot: bool | None = None,
+        from_logits: bool = False,
+    ):
         self.loss = loss
         self.classes = classes
+        self.single_class = single_class
+        self.one_hot = one_hot
+        self.from_logits = from_logits
 
     def fit(self, y, X=None):
         """Find the classes and the encoding.
@@ -217,7 +263,7 @@ class ClassificationTargetEncoder(TransformerMixin, BaseEstimator):
         classes = np.unique(y) if self.classes is None else np.unique(self.classes)
         if self.classes is not None:
             _check_labels_known(y, classes)
-        if len(classes) < 2:
+        if len(classes) < 2 and not self.single_class:
             raise ValueError(
                 f"y has only one class ({classes[0]!r}); a classifier needs at least "
                 "2 classes to learn from. Check that the target column is the right "
@@ -225,12 +271,13 @@ class ClassificationTargetEncoder(TransformerMixin, BaseEstimator):
             )
         self.classes_ = classes
         self.n_outputs_ = 1
-        self.target_type_ = "binary" if len(classes) == 2 else "multiclass"
+        self.target_type_ = "multiclass" if len(classes) > 2 else "binary"
         loss = loss_name(self.loss)
-        if loss in SPARSE_LOSSES:
-            self.mode_ = "sparse"
-        elif loss in CATEGORICAL_LOSSES:
+        one_hot = loss in CATEGORICAL_LOSSES if self.one_hot is None else self.one_hot
+        if one_hot:
             self.mode_ = "onehot"
+        elif loss in SPARSE_LOSSES:
+            self.mode_ = "sparse"
         elif self.target_type_ == "binary":
             self.mode_ = "binary"
         else:
@@ -298,8 +345,13 @@ class ClassificationTargetEncoder(TransformerMixin, BaseEstimator):
         p = np.asarray(outputs, dtype=np.float64)
         if p.ndim == 1:
             p = p[:, None]
+        if getattr(self, "from_logits", False):  # encoders saved before lack it
+            sigmoid = self.mode_ == "multilabel" or p.shape[1] == 1
+            p = _sigmoid(p) if sigmoid else _softmax(p)
         if self.mode_ == "multilabel":
             return p
+        if len(self.classes_) == 1:  # the only class there is
+            return np.ones((len(p), 1))
         if p.shape[1] == 1:  # one sigmoid unit: probability of the second class
             p = np.column_stack([1.0 - p[:, 0], p[:, 0]])
         if p.shape[1] != len(self.classes_):
@@ -317,6 +369,16 @@ class ClassificationTargetEncoder(TransformerMixin, BaseEstimator):
         if self.mode_ == "multilabel":
             return (proba > 0.5).astype(int)
         return self.classes_[np.argmax(proba, axis=1)]
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(-x))
+
+
+def _softmax(x: np.ndarray) -> np.ndarray:
+    e = np.exp(x - x.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
 
 
 def _check_label_values(labels, what: str) -> None:

@@ -13,21 +13,30 @@ from __future__ import annotations
 import copy
 import inspect
 import re
+import warnings
 from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 from sklearn.base import clone
+from sklearn.metrics import accuracy_score, r2_score
 from sklearn.preprocessing import FunctionTransformer
 
 from . import _params as P
 from ._docs import PLACEMENT
 from ._pool import POOL, Network, structure_key
+from ._portable import custom_scope, portable
 from .backend import global_rng_preserved, keras, seeded
 from .base import _optimizer_key, compile_network
 from .classifier import BaseNeuralClassifier
 from .regressor import BaseNeuralRegressor
-from .targets import ClassificationTargetEncoder, RegressionTargetEncoder
+from .targets import (
+    CATEGORICAL_LOSSES,
+    SPARSE_LOSSES,
+    ClassificationTargetEncoder,
+    RegressionTargetEncoder,
+    loss_name,
+)
 from .training import OPTIMIZERS
 
 #: Where routed parameters go, by prefix.
@@ -62,8 +71,19 @@ class KerasWrapperMixin:
 
         ``validate_data`` counts features along the second axis only; samples
         of more than one axis (images, sequences) must keep their whole shape.
+        Training takes a single sample unless Keras is to hold some out for
+        validation; continued training (``partial_fit``, ``warm_start``) needs
+        data of the kinds the estimator was fitted on.
         """
+        training = not (isinstance(y, str) and y == "no_validation")
+        if training and not self._holds_out_validation():
+            min_samples = 1
+        kinds = _data_kinds(X, y) if training else None
         out = super()._validate_X(X, reset=reset, y=y, min_samples=min_samples)
+        if training and reset:
+            self._data_kinds = kinds
+        elif training:
+            _check_same_kinds(type(self).__name__, self.__dict__, kinds)
         shape = tuple(
             int(d) for d in (out[0] if isinstance(out, tuple) else out).shape[1:]
         )
@@ -84,6 +104,20 @@ class KerasWrapperMixin:
                     f"(n, {', '.join(map(str, fitted))})."
                 )
         return out
+
+    def _draw_seed(self, rng: np.random.RandomState) -> int:
+        # As in scikeras: a RandomState instance is read, not advanced, so
+        # every fit with it starts from the same seed, like an integer.
+        return int(copy.deepcopy(rng).randint(2**31 - 1))
+
+    def _holds_out_validation(self) -> bool:
+        """Whether Keras is asked to hold out part of the training data."""
+        split = (
+            self.__dict__.get("_call_fit_kwargs", {}).get("validation_split")
+            or self._routed("fit").get("validation_split")
+            or self.validation_split
+        )
+        return bool(split)
 
     def __init__(
         self,
@@ -252,6 +286,48 @@ class KerasWrapperMixin:
     def initialized_(self) -> bool:
         """Whether the estimator has a network (fitted or initialized)."""
         return self._fitted()
+
+    def score(self, X, y, sample_weight=None) -> float:
+        """Score the predictions for ``X`` against ``y`` with ``scorer``.
+
+        Accuracy for a classifier, R² for a regressor, as in scikit-learn;
+        override the static method ``scorer(y_true, y_pred, **kwargs)`` in a
+        subclass to score targets of your own (as with scikeras).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+            Samples.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            True targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights.
+
+        Returns
+        -------
+        float
+        """
+        return float(self.scorer(y, self.predict(X), sample_weight=sample_weight))
+
+    # ------------------------------------------------------------- pickling
+    def __getstate__(self):
+        # Keras objects among the parameters (a model instance, metric
+        # instances) pickle with the custom classes they use.
+        return {k: portable(v) for k, v in super().__getstate__().items()}
+
+    def __sklearn_clone__(self):
+        # Cloning deep-copies Keras objects through Keras's own format, which
+        # must find the custom classes they use. A compiled model that never
+        # trained has no optimizer state to copy: Keras's warning that it
+        # skips it says nothing.
+        with (
+            custom_scope(*self.get_params(deep=False).values()),
+            warnings.catch_warnings(),
+        ):
+            warnings.filterwarnings(
+                "ignore", "Skipping variable loading for optimizer", UserWarning
+            )
+            return super().__sklearn_clone__()
 
     def initialize(self, X, y):
         """Build the network and fit the encoders without training.
@@ -446,6 +522,9 @@ class KerasWrapperMixin:
         with seeded(seed), global_rng_preserved(), p.placement.dtype_policy():
             fresh = self._build_fresh(meta_info, compile_kwargs)
         _check_output_shape(type(self).__name__, fresh, encoder, meta)
+        _check_label_encoding(
+            type(self).__name__, fresh, encoder, self.loss, self._routed("loss")
+        )
         for key, value in meta_info.items():
             settable = not isinstance(getattr(type(self), key, None), property)
             if key.endswith("_") and settable and "encoder" not in key:
@@ -518,6 +597,75 @@ class KerasWrapperMixin:
             self.__dict__.pop("_call_fit_kwargs", None)
 
 
+def _dtype_of(data) -> np.dtype | None:
+    """The dtype of an array, a DataFrame's common dtype, or None if unclear."""
+    dtype = getattr(data, "dtype", None)
+    if isinstance(dtype, np.dtype):
+        return dtype
+    dtypes = getattr(data, "dtypes", None)
+    try:
+        if dtypes is not None:
+            return np.result_type(*[np.dtype(d) for d in dtypes])
+        return np.asarray(data).dtype
+    except (TypeError, ValueError):  # pandas extension dtypes, ragged lists
+        return None
+
+
+def _data_kinds(X, y) -> dict:
+    """What continued training must keep: X's and y's dtypes, y's dimensions."""
+    x_dtype, y_dtype = _dtype_of(X), _dtype_of(y)
+    ndim = getattr(y, "ndim", None)
+    if not isinstance(ndim, int):
+        try:
+            ndim = np.asarray(y).ndim
+        except (TypeError, ValueError):  # ragged: validation explains
+            ndim = None
+    return {
+        "X": None if x_dtype is None else x_dtype.str,
+        "y": None if y_dtype is None else y_dtype.str,
+        "y_ndim": ndim,
+    }
+
+
+def _same_kind(new: str, fitted: str) -> bool:
+    """Whether values of dtype ``new`` read as values of dtype ``fitted``.
+
+    Any width of the same kind, and integers where floats were, are; floats
+    where integers or booleans were, or numbers where text was, are not.
+    Text and Python objects (strings in a pandas column) count as one kind.
+    """
+    new_dt, fitted_dt = np.dtype(new), np.dtype(fitted)
+    if new_dt.kind in "OUS" and fitted_dt.kind in "OUS":
+        return True
+    return bool(np.can_cast(new_dt, fitted_dt, casting="same_kind"))
+
+
+def _check_same_kinds(owner: str, state: dict, kinds: dict) -> None:
+    """Refuse continued training on data of another kind than the fit's."""
+    fitted = state.get("_data_kinds")
+    if fitted is None:
+        return  # fitted before these were recorded
+    if None not in (kinds["y_ndim"], fitted["y_ndim"]) and (
+        kinds["y_ndim"] != fitted["y_ndim"]
+    ):
+        raise ValueError(
+            f"y has {kinds['y_ndim']} dimension(s), but {owner} was fitted on y of "
+            f"{fitted['y_ndim']} dimension(s). Continued training (partial_fit, "
+            "warm_start) needs targets of the same shape; call fit with "
+            "warm_start=False to start over."
+        )
+    for what, name in (("y", "targets"), ("X", "features")):
+        new, old = kinds[what], fitted[what]
+        if new is not None and old is not None and not _same_kind(new, old):
+            raise ValueError(
+                f"{what} has dtype {np.dtype(new)}, but {owner} was fitted on {what} "
+                f"of dtype {np.dtype(old)}. Continued training (partial_fit, "
+                f"warm_start) needs {name} of the same kind: convert them, e.g. "
+                f"{what}.astype({str(np.dtype(old))!r}), or call fit with "
+                "warm_start=False to start over."
+            )
+
+
 def _compile_config(model) -> dict:
     """A compiled model's compile config without the optimizer's own name.
 
@@ -536,16 +684,39 @@ def _check_output_shape(owner: str, model, encoder, meta) -> None:
 
     Keras would otherwise broadcast a mismatched target against the output
     (training something else than asked, and predicting the wrong number of
-    values) or fail deep inside the loss. Only the built-in target encoders
-    are checked: a custom one defines its own targets.
+    values) or fail deep inside the loss. A custom target encoder defines its
+    own targets: only the number of outputs it declares
+    (``n_outputs_expected_``) is checked.
     """
-    if type(encoder) not in (RegressionTargetEncoder, ClassificationTargetEncoder):
-        return
     try:
         outputs = model.outputs
     except (AttributeError, ValueError):
         return  # a subclassed model not built yet: nothing to read
-    if not outputs or len(outputs) != 1:
+    if not outputs:
+        return
+    expected = _metadata(encoder).get("n_outputs_expected_")
+    default = type(encoder) in (RegressionTargetEncoder, ClassificationTargetEncoder)
+    if default and len(outputs) > 1:
+        expected = len(getattr(encoder, "output_widths", None) or ()) or 1
+    if expected is not None and len(outputs) != expected:
+        fix = (
+            "Override `target_encoder` in a subclass to give the model one array "
+            "of targets per output (see 'Migrating from scikeras')"
+            if default
+            else "Return as many arrays from your target encoder as the model has "
+            "outputs, or build the model with as many outputs"
+        )
+        if default and isinstance(encoder, RegressionTargetEncoder):
+            fix += (
+                ", or pass the model itself as `model=`: y's columns are then split "
+                "among its outputs"
+            )
+        raise ValueError(
+            f"{owner}: the model has {len(outputs)} output(s), but the target "
+            f"encoder {type(encoder).__name__} makes targets for {expected}. "
+            f"{fix}."
+        )
+    if not default or len(outputs) != 1:
         return
     shape = tuple(outputs[0].shape[1:])
     units = encoder.output_units
@@ -576,6 +747,111 @@ def _check_output_shape(owner: str, model, encoder, meta) -> None:
     )
 
 
+#: Keras loss names that train one sigmoid unit per 0/1 target column.
+_BINARY_LOSSES = frozenset({"binary_crossentropy", "binary_focal_crossentropy"})
+
+
+def _output_units(model) -> int | None:
+    """Width of a model's single output, if it has one of shape (n, units)."""
+    try:
+        outputs = model.outputs
+    except (AttributeError, ValueError):
+        return None  # a subclassed model not built yet
+    if not outputs or len(outputs) != 1 or len(outputs[0].shape) != 2:
+        return None
+    return outputs[0].shape[-1]
+
+
+def _output_widths(model) -> tuple[int, ...] | None:
+    """Widths of a model instance's several outputs of shape (n, width)."""
+    if not isinstance(model, keras.Model):
+        return None
+    try:
+        outputs = model.outputs
+    except (AttributeError, ValueError):
+        return None
+    if not outputs or len(outputs) < 2:
+        return None
+    shapes = [tuple(o.shape) for o in outputs]
+    if any(len(shape) != 2 or shape[1] is None for shape in shapes):
+        return None
+    return tuple(int(shape[1]) for shape in shapes)
+
+
+def _label_reading(loss, routed: dict, units: int | None) -> dict:
+    """How labels are encoded and outputs read for ``loss`` on ``units`` outputs.
+
+    ``from_logits`` comes from a loss instance's configuration or from the
+    ``loss__from_logits`` parameter. A binary cross-entropy over an output of
+    two or more units (one per class) trains on one-hot rows.
+    """
+    if isinstance(loss, (list, tuple, dict)):  # one loss per output
+        return {}
+    from_logits = routed.get("from_logits", False)
+    if isinstance(loss, keras.losses.Loss):
+        from_logits = loss.get_config().get("from_logits", from_logits)
+    reading = {"from_logits": bool(from_logits)}
+    if units is not None and units >= 2 and loss_name(loss) in _BINARY_LOSSES:
+        reading["one_hot"] = True
+    return reading
+
+
+def _check_label_encoding(owner: str, model, encoder, loss, routed: dict) -> None:
+    """Read the outputs as the model's loss says, or explain why they cannot be.
+
+    The loss (the model's own when your function compiled it, else ``loss``
+    with its ``loss__*`` parameters) says whether the outputs are logits.
+    Whether it trains on one-hot rows or class indices must agree with the
+    labels, which were encoded before the model existed.
+    """
+    if type(encoder) is not ClassificationTargetEncoder:
+        return
+    if encoder.mode_ == "multilabel":
+        return
+    compiled = getattr(model, "compiled", False)
+    if compiled:
+        loss, routed = model.loss, {}
+    units = _output_units(model)
+    reading = _label_reading(loss, routed, units)
+    if not reading:
+        return
+    encoder.set_params(from_logits=reading["from_logits"])
+    name = loss_name(loss)
+    if reading.get("one_hot") or name in CATEGORICAL_LOSSES:
+        wants = True
+    elif name in SPARSE_LOSSES or name in _BINARY_LOSSES:
+        wants = False
+    else:
+        return  # a loss of your own: it takes the targets as they are
+    if wants == (encoder.mode_ == "onehot"):
+        return
+    if reading.get("one_hot"):
+        fix = (
+            "A binary cross-entropy over one unit per class trains on one-hot "
+            "rows: use 'categorical_crossentropy' (softmax outputs) or one "
+            "sigmoid unit for two classes"
+        )
+    else:
+        fix = f"Pass the same loss to {owner} (loss={name!r})"
+    raise ValueError(
+        f"{owner}: the model trains with the loss {name!r} on {units} output "
+        f"unit(s), which takes {'one-hot rows' if wants else 'class indices'}, "
+        f"but the labels were encoded as "
+        f"{'one-hot rows' if encoder.mode_ == 'onehot' else 'class indices'}. "
+        f"{fix}, or pass a compiled model itself as `model=`: its loss and "
+        "outputs say how to encode the labels."
+    )
+
+
+def _metadata(encoder) -> dict:
+    """What a fitted encoder declares: ``get_metadata()``, else its attributes."""
+    get = getattr(encoder, "get_metadata", None)
+    info = dict(get()) if callable(get) else {}
+    if hasattr(encoder, "n_outputs_expected_"):
+        info.setdefault("n_outputs_expected_", encoder.n_outputs_expected_)
+    return info
+
+
 def _layout(model) -> tuple:
     """Shapes, dtypes and trainability of every weight: the trainable structure."""
     weights = tuple(
@@ -586,13 +862,14 @@ def _layout(model) -> tuple:
 
 def _copy_model(model):
     """A copy of a user's model instance with its weights, never sharing them."""
-    try:
-        fresh = keras.models.clone_model(model)
-    except (ValueError, TypeError):
-        return copy.deepcopy(model)
-    fresh.set_weights(model.get_weights())
-    if getattr(model, "compiled", False):
-        fresh.compile_from_config(model.get_compile_config())
+    with custom_scope(model):  # custom layers, losses and metrics it uses
+        try:
+            fresh = keras.models.clone_model(model)
+        except (ValueError, TypeError):
+            return copy.deepcopy(model)
+        fresh.set_weights(model.get_weights())
+        if getattr(model, "compiled", False):
+            fresh.compile_from_config(model.get_compile_config())
     return fresh
 
 
@@ -781,8 +1058,53 @@ class KerasRegressor(KerasWrapperMixin, BaseNeuralRegressor):  # noqa: D101
 
     @property
     def target_encoder(self):
-        """Float32 targets, one column per output (override to customise)."""
-        return RegressionTargetEncoder()
+        """Float32 targets, one column per output (override to customise).
+
+        For a model instance with several output layers, ``y``'s columns are
+        split among them in order, and their predictions put side by side.
+        """
+        return RegressionTargetEncoder(output_widths=_output_widths(self.model))
+
+    @staticmethod
+    def scorer(y_true, y_pred, **kwargs) -> float:
+        """R² of the predictions (override to score your own way).
+
+        Parameters
+        ----------
+        y_true, y_pred : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            True and predicted targets.
+        **kwargs
+            Passed to :func:`sklearn.metrics.r2_score` (``sample_weight``).
+
+        Returns
+        -------
+        float
+        """
+        return r2_score(y_true, y_pred, **kwargs)
+
+    def predict(self, X, **kwargs):
+        """Predict targets for ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+            Samples.
+        **kwargs
+            As for the parent's ``predict``.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            Predictions in the shape of the training target: float32 when the
+            estimator was fitted on float32 ``X`` and ``X`` is float32 too,
+            float64 otherwise (as scikit-learn's ``MLPRegressor``).
+        """
+        pred = super().predict(X, **kwargs)
+        if not (isinstance(pred, np.ndarray) and pred.dtype.kind == "f"):
+            return pred  # a target encoder of your own decides
+        fitted = self.__dict__.get("_data_kinds", {}).get("X")
+        single = fitted == np.dtype(np.float32).str and _dtype_of(X) == np.float32
+        return pred.astype(np.float32 if single else np.float64, copy=False)
 
 
 class KerasClassifier(KerasWrapperMixin, BaseNeuralClassifier):  # noqa: D101
@@ -792,7 +1114,10 @@ class KerasClassifier(KerasWrapperMixin, BaseNeuralClassifier):  # noqa: D101
     for binary targets, integer class indices for multiclass targets, one-hot
     rows when the loss is categorical cross-entropy, the indicator matrix for
     multilabel targets. ``predict_proba`` reads one sigmoid unit as the
-    probability of the second class and otherwise one unit per class.
+    probability of the second class and otherwise one unit per class (the
+    sigmoid or softmax of logits when the loss has ``from_logits=True``).
+    With ``loss=None``, a compiled model instance's own loss decides. A
+    target of a single class fits; its probability is always 1.
 
     Parameters
     ----------
@@ -859,5 +1184,34 @@ class KerasClassifier(KerasWrapperMixin, BaseNeuralClassifier):  # noqa: D101
 
     @property
     def target_encoder(self):
-        """Label encoder chosen by ``loss`` (override to customise)."""
-        return ClassificationTargetEncoder(loss=self.loss)
+        """Label encoder chosen by ``loss`` (override to customise).
+
+        With ``loss=None`` and a compiled model instance as ``model``, the
+        model's own loss (and its ``from_logits``) says how labels are
+        encoded and outputs read. A target of a single class is accepted.
+        """
+        loss, routed, units = self.loss, self._routed("loss"), None
+        if loss is None and getattr(self.model, "compiled", False):
+            loss, routed, units = self.model.loss, {}, _output_units(self.model)
+            if not isinstance(loss, (list, tuple, dict)):
+                loss = loss_name(loss)
+        return ClassificationTargetEncoder(
+            loss=loss, single_class=True, **_label_reading(loss, routed, units)
+        )
+
+    @staticmethod
+    def scorer(y_true, y_pred, **kwargs) -> float:
+        """Accuracy of the predictions (override to score your own way).
+
+        Parameters
+        ----------
+        y_true, y_pred : array-like of shape (n_samples,) or (n_samples, n_labels)
+            True and predicted labels.
+        **kwargs
+            Passed to :func:`sklearn.metrics.accuracy_score` (``sample_weight``).
+
+        Returns
+        -------
+        float
+        """
+        return accuracy_score(y_true, y_pred, **kwargs)

@@ -179,6 +179,7 @@ default="auto"
         order = [*np.flatnonzero(~flags), *np.flatnonzero(flags)]
         self.numeric_columns_ = [self.numeric_columns_[j] for j in order]
         self.n_continuous_ = int(np.sum(~flags))
+        self._reordered = order != sorted(order)
         numbers_ = numbers_[:, order]
         with np.errstate(all="ignore"):
             finite = numbers_
@@ -251,7 +252,7 @@ default="auto"
     def _scale_array(self, X: np.ndarray) -> np.ndarray:
         """:meth:`transform` of a float array of numbers alone: NumPy only."""
         self._check_width(X.shape[1])
-        if any(i != j for j, i in enumerate(self.numeric_columns_)):
+        if self._reordered:
             X = X[:, self.numeric_columns_]  # continuous columns first
         self._refuse_infinite(X, range(X.shape[1]))
         scaled, missing = self._scaled(X)

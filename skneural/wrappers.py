@@ -340,7 +340,9 @@ class KerasWrapperMixin:
             fit.pop("callbacks", None), callback_params, "fit__callbacks"
         )
         batch_size = _check_batch_size(
-            name, "batch_size", fit.pop("batch_size", self.batch_size)
+            name,
+            shown.get("batch_size", "batch_size").rstrip("="),
+            fit.pop("batch_size", self.batch_size),
         )
         if "batch_size" in self._routed("predict"):  # refused at fit, not later
             _check_batch_size(
@@ -376,7 +378,7 @@ class KerasWrapperMixin:
             restore_best_weights=False,
             reduce_lr_on_plateau=False,
             fit_extra=extra,
-            fit_shown=shown,
+            fit_shown={k: shown[k] for k in extra if k in shown},
         )
 
     def _make_callbacks(self, callbacks, routed: dict, route: str) -> list:

@@ -595,7 +595,7 @@ class KerasWrapperMixin:
         -------
         self : object
         """
-        return self._fit_with(kwargs, "fit", X, y, sample_weight, epochs=None)
+        return self._fit_with(kwargs, "fit", X, y, sample_weight)
 
     def _fit_with(self, kwargs: dict, method: str, X, y, sample_weight, **train):
         """Train with ``kwargs`` passed to ``Model.fit`` for this call only."""
@@ -988,9 +988,12 @@ _WRAPPER_DOC = """\
         A function returning a ``keras.Model`` (compiled or not), or a model
         instance, copied for every fit so the estimator never trains your
         object. The function receives the ``model__*`` parameters, keyword
-        parameters of this estimator that match its arguments, and, if it
-        asks for them, ``meta`` (``n_features_in_``, ``X_shape_``,
-        ``target_type_``, ``n_outputs_``, ``classes_``, ``n_classes_``, ...),
+        parameters of this estimator that match its arguments (``model__foo``
+        wins over ``foo``; ``**kwargs`` takes them all), and, if it asks for
+        them, ``meta`` (scikeras's keys: ``X_shape_``, ``X_dtype_``,
+        ``y_dtype_``, ``y_ndim_``, ``target_type_``, ``n_features_in_``,
+        ``n_outputs_``, ``n_outputs_expected_``, ``feature_encoder_``,
+        ``target_encoder_``, and for classifiers ``classes_``, ``n_classes_``),
         ``compile_kwargs`` (optimizer, loss and metrics, built from their
         routed parameters) and ``params`` (all parameters).
     warm_start : bool, default=False
@@ -1002,7 +1005,7 @@ _WRAPPER_DOC = """\
     loss : str, loss class, instance, callable or None, default=None
         Needed unless the model function compiles the model. Names and
         classes take ``loss__*`` parameters.
-    metrics : list or None, default=None
+    metrics : list, dict or None, default=None
         Keras metrics (names, classes taking ``metrics__*``, instances).
     batch_size : int or None, default=None
         Samples per step (None: 32; -1: all samples).
@@ -1012,7 +1015,8 @@ _WRAPPER_DOC = """\
         Keras's verbosity (0 silent, 1 progress bar, 2 a line per epoch).
     callbacks : list, dict or None, default=None
         Keras callbacks (instances, copied per fit, or classes built with
-        ``callbacks__*`` parameters).
+        ``callbacks__*`` parameters: ``callbacks__patience`` for every class,
+        ``callbacks__0__patience`` or ``callbacks__name__patience`` for one).
     validation_split : float, default=0.0
         Fraction of the training data Keras holds out (the last rows).
     shuffle : bool, default=True
@@ -1025,7 +1029,9 @@ _WRAPPER_DOC = """\
     **kwargs
         Routed parameters (``model__units=32``, ``optimizer__learning_rate=
         1e-3``, ``fit__validation_split=0.1``, ...) and free parameters
-        offered to the model function.""".format(
+        offered to the model function; those named in ``_fit_kwargs``,
+        ``_predict_kwargs`` or ``_compile_kwargs`` (``validation_freq=2``)
+        also go to that Keras method.""".format(
     placement=PLACEMENT.format(
         policy="Keras dtype policy while your model is built (keep its last\n"
         "        layer float32)"
@@ -1046,8 +1052,9 @@ class KerasRegressor(KerasWrapperMixin, BaseNeuralRegressor):  # noqa: D101
         The trained network (a copy of yours; never your object).
     history_ : dict of list
         Per-epoch loss and metrics.
-    n_features_in_, n_outputs_, target_type_, X_shape_, y_dtype_ : various
-        Metadata of the training data, as in ``meta``.
+    n_features_in_, n_outputs_, target_type_, X_shape_, X_dtype_ : various
+        Metadata of the training data, as in ``meta`` (also ``y_dtype_``,
+        ``y_ndim_``, ``n_outputs_expected_``).
 
     Examples
     --------

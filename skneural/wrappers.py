@@ -201,23 +201,31 @@ class KerasWrapperMixin:
         """
         extra = self._extra_params()
         rest = {}
-        for key, value in params.items():
+        name = type(self).__name__
+        for key, value in params.items():  # check them all before setting any
             prefix = key.split("__", 1)[0]
             if (prefix in ROUTES and "__" in key) or key in extra:
-                self._kwargs = {**extra, key: value}
-                extra = self._kwargs
+                extra[key] = value
             elif "__" in key and prefix not in self.get_params(deep=False):
                 close = P.closest(prefix, ROUTES)
                 hint = f" Did you mean '{close}__{key.split('__', 1)[1]}'?"
                 raise ValueError(
-                    f"Invalid parameter {key!r} for {type(self).__name__}: parameters "
+                    f"Invalid parameter {key!r} for {name}: parameters "
                     f"are routed with {', '.join(p + '__' for p in ROUTES)}."
                     + (hint if close else "")
+                )
+            elif "__" not in key and key not in self._get_param_names():
+                raise P.InvalidParameterError(
+                    f"Invalid parameter {key!r} for {name}."
+                    f"{P.did_you_mean(key, self._get_param_names())} A keyword "
+                    f"parameter for the model function is given to the constructor "
+                    f"({name}(..., {key}=...)) or routed (model__{key}=...)."
                 )
             else:
                 rest[key] = value
         if rest:
             super().set_params(**rest)
+        self._kwargs = extra
         return self
 
     def _extra_params(self) -> dict:
@@ -469,6 +477,7 @@ class KerasWrapperMixin:
                     "`_keras_build_fn` in a subclass."
                 )
         if isinstance(model, keras.Model):
+            self._check_free_params(())
             return _copy_model(model)
         if not callable(model):
             P.fail(
@@ -479,6 +488,8 @@ class KerasWrapperMixin:
             )
         sig = inspect.signature(model)
         takes_any = any(p.kind is p.VAR_KEYWORD for p in sig.parameters.values())
+        if not takes_any:
+            self._check_free_params(sig.parameters)
         kwargs = {}
         for key, value in self._free_params().items():
             if takes_any or key in sig.parameters:
@@ -504,6 +515,28 @@ class KerasWrapperMixin:
                 f"returned {type(built).__name__}."
             )
         return built
+
+    def _check_free_params(self, taken) -> None:
+        """Refuse a keyword parameter that reaches nothing and looks misspelt.
+
+        A keyword parameter no model function argument takes, and that is no
+        Keras fit, predict or compile argument, is refused when it is close to
+        a parameter's name (``epoch=`` for ``epochs=``); others are left for
+        subclasses that read them as attributes.
+        """
+        passed_on = self._fit_kwargs | self._predict_kwargs | self._compile_kwargs
+        known = [*self._get_param_names(), *taken]
+        known = [k for k in known if k not in ("meta", "compile_kwargs", "params")]
+        for key in self._free_params():
+            if key in taken or key in passed_on:
+                continue
+            hint = P.did_you_mean(key, known)
+            if hint:
+                raise P.InvalidParameterError(
+                    f"{type(self).__name__}: the parameter `{key}` reaches nothing: "
+                    "the model function takes no such argument and it is no "
+                    f"argument of keras.Model.fit, predict or compile.{hint}"
+                )
 
     def _start_network(self, meta, p, rng, seed, *, X, y, y_enc, encoders) -> Network:
         """Build the user's model, then train a pooled copy of its structure.

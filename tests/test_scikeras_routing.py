@@ -108,6 +108,19 @@ def test_free_keyword_reaches_function_and_model_prefix_wins(iris):
     assert seen["kwargs"]["params"]["optimizer__learning_rate"] == 0.1
 
 
+def test_misspelt_keyword_parameter_gets_a_suggestion(iris):
+    X, y = iris
+    with pytest.raises(InvalidParameterError, match="Did you mean 'epochs'"):
+        clf(epoch=3).fit(X, y)
+    with pytest.raises(InvalidParameterError, match="Did you mean 'hidden'"):
+        clf(hiden=3).fit(X, y)  # an argument of the model function
+    clf(unrelated=1).fit(X, y)  # left alone: a subclass may read it
+    est = clf(model__hidden=4)
+    with pytest.raises(InvalidParameterError, match="Did you mean 'epochs'"):
+        est.set_params(model__hidden=8, epoch=3)
+    assert est.get_params()["model__hidden"] == 4  # nothing was set
+
+
 def test_routing_sets_are_class_attributes_and_pass_parameters_on(iris):
     X, y = iris
     assert {"epochs", "validation_freq", "class_weight"} <= KerasRegressor._fit_kwargs

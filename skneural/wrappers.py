@@ -352,10 +352,6 @@ class KerasWrapperMixin:
             shown.get("batch_size", "batch_size").rstrip("="),
             fit.pop("batch_size", self.batch_size),
         )
-        if "batch_size" in self._routed("predict"):  # refused at fit, not later
-            _check_batch_size(
-                name, "predict__batch_size", self._routed("predict")["batch_size"]
-            )
         epochs = P.check_int(name, "epochs", fit.pop("epochs", self.epochs), low=0)
         shuffle = fit.pop("shuffle", self.shuffle)
         verbose = fit.pop("verbose", self.verbose)
@@ -552,13 +548,8 @@ class KerasWrapperMixin:
         with seeded(seed), global_rng_preserved(), p.placement.dtype_policy():
             fresh = self._build_fresh(meta_info, compile_kwargs)
         _check_output_shape(type(self).__name__, fresh, encoder, meta)
-        predict_routed = self._routed("predict")
-        _check_accepts(
-            type(self).__name__,
-            fresh,
-            "predict",
-            {k: f"predict__{k}" for k in predict_routed if k != "callbacks"},
-        )
+        # predict's settings are refused now rather than after training
+        _check_accepts(type(self).__name__, fresh, "predict", self._predict_args({})[1])
         for key, value in meta_info.items():
             settable = not isinstance(getattr(type(self), key, None), property)
             if key.endswith("_") and settable and "encoder" not in key:
@@ -937,7 +928,11 @@ def _make_optimizer(owner, optimizer, routed):
         routed,
         owner=owner,
         route="optimizer",
-        copy=lambda o: o.__class__.from_config(o.get_config()),
+        copy=lambda o: (
+            o.__class__.from_config(o.get_config())
+            if isinstance(o, keras.optimizers.Optimizer)
+            else o
+        ),
     )
 
 

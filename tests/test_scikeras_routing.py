@@ -373,6 +373,9 @@ def test_predict_takes_keras_predict_arguments(iris):
     est.predict(X)
     est.set_params(callbacks=None, predict__callbacks=[Counter]).predict_proba(X)
     assert Counter.calls == 2
+    est = routed_clf(predict__callbacks=[Counter], predict__callbacks__0__bad=1)
+    with pytest.raises(InvalidParameterError, match="could not build Counter"):
+        est.fit(X, y)  # refused before training, not at predict
 
 
 # ------------------------------------------------------ partial_fit and epochs

@@ -18,16 +18,18 @@ from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
-from sklearn.base import clone
+from sklearn.base import clone, is_classifier
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.preprocessing import FunctionTransformer
+from sklearn.utils.validation import check_is_fitted
 
 from . import _params as P
 from ._docs import PLACEMENT
 from ._pool import POOL, Network, structure_key
 from ._portable import custom_scope, portable
+from ._routing import instantiate
 from .backend import global_rng_preserved, keras, seeded
-from .base import _optimizer_key, compile_network
+from .base import _check_finite_outputs, _optimizer_key, compile_network
 from .classifier import BaseNeuralClassifier
 from .regressor import BaseNeuralRegressor
 from .targets import (
@@ -50,21 +52,54 @@ ROUTES = (
     "predict",
     "compile",
 )
-_FIT_ARGS = frozenset(inspect.signature(keras.Model.fit).parameters) - {
-    "self",
-    "x",
-    "y",
-}
 _COMPILE_ARGS = frozenset(inspect.signature(keras.Model.compile).parameters) - {"self"}
-_PREDICT_ARGS = frozenset({"batch_size", "verbose", "steps", "callbacks"})
-#: fit arguments the wrapper sets itself from its own parameters.
-_OWN_FIT_ARGS = frozenset({"batch_size", "epochs", "shuffle", "verbose", "callbacks"})
+#: Arguments of ``Model.fit`` / ``Model.predict`` the estimator sets from its data.
+_DATA_ARGS = {"fit": ("x", "y", "sample_weight"), "predict": ("x",)}
+#: Keyword parameters named in ``_fit_kwargs`` that are not passed on: fit sets them.
+_SET_BY_FIT = frozenset({"sample_weight", "initial_epoch"})
+#: ``partial_fit`` trains one epoch from the current one: it takes none of these.
+_NOT_FOR_PARTIAL_FIT = frozenset(
+    {"epochs", "initial_epoch", "fit__epochs", "fit__initial_epoch"}
+)
 
 
 class KerasWrapperMixin:
     """The parameter handling, routing and model building of the wrappers."""
 
     _X_check = {"allow_nd": True}
+
+    #: Parameters destined to ``keras.Model.fit``, as in scikeras: keyword
+    #: parameters of the estimator with one of these names (``validation_freq=2``)
+    #: are passed to it, after the estimator's own and before ``fit__`` ones.
+    _fit_kwargs = frozenset(
+        {
+            "batch_size",
+            "epochs",
+            "verbose",
+            "validation_split",
+            "shuffle",
+            "class_weight",
+            "sample_weight",
+            "initial_epoch",
+            "validation_steps",
+            "validation_batch_size",
+            "validation_freq",
+        }
+    )
+    #: Parameters destined to ``keras.Model.predict`` (``steps=``), as in scikeras.
+    _predict_kwargs = frozenset({"batch_size", "verbose", "steps"})
+    #: Parameters destined to ``keras.Model.compile`` (``loss_weights=``), as in
+    #: scikeras.
+    _compile_kwargs = frozenset(
+        {
+            "optimizer",
+            "loss",
+            "metrics",
+            "loss_weights",
+            "weighted_metrics",
+            "run_eagerly",
+        }
+    )
 
     def _validate_X(self, X, *, reset: bool, y="no_validation", min_samples: int = 1):
         """Validate as every estimator does, and check the shape of each sample.
@@ -95,6 +130,10 @@ class KerasWrapperMixin:
             )
         if reset:
             self._sample_shape = shape
+            self._X_given = (
+                (len(out[0] if isinstance(out, tuple) else out), *shape),
+                _given_dtype(X),
+            )
         else:
             fitted = self.__dict__.get("_sample_shape")
             if fitted is not None and shape != fitted:
@@ -196,23 +235,31 @@ class KerasWrapperMixin:
         """
         extra = self._extra_params()
         rest = {}
-        for key, value in params.items():
+        name = type(self).__name__
+        for key, value in params.items():  # check them all before setting any
             prefix = key.split("__", 1)[0]
             if (prefix in ROUTES and "__" in key) or key in extra:
-                self._kwargs = {**extra, key: value}
-                extra = self._kwargs
+                extra[key] = value
             elif "__" in key and prefix not in self.get_params(deep=False):
                 close = P.closest(prefix, ROUTES)
                 hint = f" Did you mean '{close}__{key.split('__', 1)[1]}'?"
                 raise ValueError(
-                    f"Invalid parameter {key!r} for {type(self).__name__}: parameters "
+                    f"Invalid parameter {key!r} for {name}: parameters "
                     f"are routed with {', '.join(p + '__' for p in ROUTES)}."
                     + (hint if close else "")
+                )
+            elif "__" not in key and key not in self._get_param_names():
+                raise P.InvalidParameterError(
+                    f"Invalid parameter {key!r} for {name}."
+                    f"{P.did_you_mean(key, self._get_param_names())} A keyword "
+                    f"parameter for the model function is given to the constructor "
+                    f"({name}(..., {key}=...)) or routed (model__{key}=...)."
                 )
             else:
                 rest[key] = value
         if rest:
             super().set_params(**rest)
+        self._kwargs = extra
         return self
 
     def _extra_params(self) -> dict:
@@ -245,17 +292,12 @@ class KerasWrapperMixin:
                         f"{name}: unknown routing prefix in `{key}`: parameters are "
                         f"routed with {', '.join(p + '__' for p in ROUTES)}.{hint}"
                     )
-        for prefix, valid, what in (
-            ("fit", _FIT_ARGS, "keras.Model.fit"),
-            ("compile", _COMPILE_ARGS, "keras.Model.compile"),
-            ("predict", _PREDICT_ARGS, "prediction"),
-        ):
-            for key in self._routed(prefix):
-                if key not in valid:
-                    raise P.InvalidParameterError(
-                        f"{name}: `{prefix}__{key}` is routed to {what}, which takes "
-                        f"no `{key}`.{_hint(prefix, key, valid)}"
-                    )
+        for key in self._routed("compile"):
+            if key not in _COMPILE_ARGS:
+                raise P.InvalidParameterError(
+                    f"{name}: `compile__{key}` is routed to keras.Model.compile, "
+                    f"which takes no `{key}`.{_hint('compile', key, _COMPILE_ARGS)}"
+                )
 
     # ----------------------------------------------------------- scikeras API
     @property
@@ -355,22 +397,41 @@ class KerasWrapperMixin:
         return clone(self.feature_encoder)
 
     # -------------------------------------------------------------- training
+    def _passed_on(self, names) -> dict:
+        """Keyword parameters of the estimator named in ``names``.
+
+        ``names`` is ``_fit_kwargs``, ``_predict_kwargs`` or ``_compile_kwargs``,
+        as in scikeras: these parameters are passed on to that Keras method.
+        """
+        return {k: v for k, v in self._free_params().items() if k in names}
+
     def _training_params(self) -> SimpleNamespace:
         name = type(self).__name__
         self._check_routes()
-        fit = {**self._routed("fit"), **self.__dict__.get("_call_fit_kwargs", {})}
-        for key in fit:
-            if key not in _FIT_ARGS:
-                raise P.InvalidParameterError(
-                    f"{name}: keras.Model.fit takes no `{key}`."
-                    f"{_hint('fit', key, _FIT_ARGS)}"
-                )
-        batch_size = fit.pop("batch_size", self.batch_size)
-        if batch_size is None:
-            batch_size = 32
-        elif batch_size != -1:
-            batch_size = P.check_int(name, "batch_size", batch_size)
-        extra = {k: v for k, v in fit.items() if k not in _OWN_FIT_ARGS}
+        called = self.__dict__.get("_call_fit_kwargs", {})
+        fit = {
+            **self._passed_on(self._fit_kwargs - _SET_BY_FIT),
+            **self._routed("fit"),
+            **called,
+        }
+        shown = {k: f"{k}=" if k in called else f"fit__{k}" for k in fit}
+        callback_params = {
+            k[len("callbacks__") :]: fit.pop(k)
+            for k in list(fit)
+            if k.startswith("callbacks__")
+        }
+        fit_callbacks = self._make_callbacks(
+            fit.pop("callbacks", None), callback_params, "fit__callbacks"
+        )
+        batch_size = _check_batch_size(
+            name,
+            shown.get("batch_size", "batch_size").rstrip("="),
+            fit.pop("batch_size", self.batch_size),
+        )
+        epochs = P.check_int(name, "epochs", fit.pop("epochs", self.epochs), low=0)
+        shuffle = fit.pop("shuffle", self.shuffle)
+        verbose = fit.pop("verbose", self.verbose)
+        extra = dict(fit)
         if self.validation_split:
             extra.setdefault(
                 "validation_split",
@@ -381,12 +442,15 @@ class KerasWrapperMixin:
         if self.validation_batch_size is not None:
             extra.setdefault("validation_batch_size", self.validation_batch_size)
         return SimpleNamespace(
-            batch_size=batch_size,
-            epochs=P.check_int(name, "epochs", fit.pop("epochs", self.epochs), low=0),
-            shuffle=fit.pop("shuffle", self.shuffle),
-            verbose=fit.pop("verbose", self.verbose),
+            batch_size=32 if batch_size is None else batch_size,
+            epochs=epochs,
+            shuffle=shuffle,
+            verbose=verbose,
             warm_start=P.check_bool(name, "warm_start", self.warm_start),
-            callbacks=self._make_callbacks(),
+            callbacks=self._make_callbacks(
+                self.callbacks, self._routed("callbacks"), "callbacks"
+            )
+            + fit_callbacks,
             early_stopping=False,
             validation_fraction=0.0,
             patience=0,
@@ -394,33 +458,41 @@ class KerasWrapperMixin:
             restore_best_weights=False,
             reduce_lr_on_plateau=False,
             fit_extra=extra,
+            fit_shown={k: shown[k] for k in extra if k in shown},
         )
 
-    def _make_callbacks(self) -> list:
-        callbacks = self.callbacks
-        if callbacks is None:
+    def _make_callbacks(self, callbacks, routed: dict, route: str) -> list:
+        """Callbacks built from ``route__`` parameters; instances are copied."""
+        name = type(self).__name__
+        built = instantiate(
+            callbacks,
+            routed,
+            owner=name,
+            route=route,
+            copy=lambda cb: (
+                copy.deepcopy(cb) if isinstance(cb, keras.callbacks.Callback) else cb
+            ),
+        )
+        if built is None:
             return []
-        if isinstance(callbacks, dict):
-            callbacks = list(callbacks.values())
-        if not isinstance(callbacks, (list, tuple)):
-            callbacks = [callbacks]
-        routed = self._routed("callbacks")
+        if isinstance(built, dict):
+            built = list(built.values())
+        if not isinstance(built, (list, tuple)):
+            built = [built]
         out = []
-        for cb in callbacks:
-            if inspect.isclass(cb) and issubclass(cb, keras.callbacks.Callback):
-                out.append(_construct(cb, routed, type(self).__name__, "callbacks"))
-            elif isinstance(cb, keras.callbacks.Callback):
-                out.append(copy.deepcopy(cb))
-            else:
-                P.fail(
-                    type(self).__name__,
-                    "callbacks",
-                    "Keras callbacks (instances or classes), in a list or dict",
-                    cb,
-                )
+        for cb in built:  # a list may hold lists of callbacks, as in scikeras
+            for one in cb if isinstance(cb, (list, tuple)) else [cb]:
+                if not isinstance(one, keras.callbacks.Callback):
+                    P.fail(
+                        name,
+                        route,
+                        "Keras callbacks (instances or classes), in a list or dict",
+                        one,
+                    )
+                out.append(one)
         return out
 
-    def _compile_kwargs(self) -> dict:
+    def _make_compile_kwargs(self) -> dict:
         """Fresh optimizer, loss and metrics, with their routed parameters."""
         name = type(self).__name__
         kwargs = {
@@ -432,28 +504,33 @@ class KerasWrapperMixin:
         }
         if self.run_eagerly:
             kwargs["run_eagerly"] = True
+        kwargs.update(self._passed_on(self._compile_kwargs - set(kwargs)))
         kwargs.update(self._routed("compile"))
         return kwargs
 
     def _meta_dict(self, meta, X, y, encoder, features) -> dict:
-        """What a model-building function may ask for as ``meta``."""
+        """What a model-building function gets as ``meta``: scikeras's keys.
+
+        ``X_shape_`` and ``X_dtype_`` describe ``X`` as given to ``fit``
+        (before the feature encoder), as in scikeras.
+        """
+        X_shape, X_dtype = self.__dict__["_X_given"]
         info = {
-            "n_features_in_": self.n_features_in_,
-            "X_shape_": tuple(np.shape(X)),
-            "X_dtype_": np.asarray(X).dtype if isinstance(X, np.ndarray) else None,
-            "y_shape_": tuple(np.shape(y)),
+            "X_dtype_": X_dtype,
             "y_dtype_": np.asarray(y).dtype,
-            "y_ndim_": np.ndim(y),
             "target_type_": meta.target_type,
-            "n_outputs_": meta.n_outputs,
+            "n_features_in_": self.n_features_in_,
+            "X_shape_": X_shape,
             "n_outputs_expected_": getattr(encoder, "n_outputs_expected_", 1),
-            "input_shape": meta.input_shape,
-            "target_encoder_": encoder,
+            "y_ndim_": np.ndim(y),
+            "n_outputs_": meta.n_outputs,
             "feature_encoder_": features,
+            "target_encoder_": encoder,
         }
-        if hasattr(encoder, "classes_"):
-            info["classes_"] = encoder.classes_
-            info["n_classes_"] = len(encoder.classes_)
+        if is_classifier(self):
+            classes = getattr(encoder, "classes_", None)
+            info["classes_"] = classes
+            info["n_classes_"] = None if classes is None else len(classes)
         for source in (encoder, features):
             if hasattr(source, "get_metadata"):
                 info.update(source.get_metadata())
@@ -472,6 +549,7 @@ class KerasWrapperMixin:
                     "`_keras_build_fn` in a subclass."
                 )
         if isinstance(model, keras.Model):
+            self._check_free_params(())
             return _copy_model(model)
         if not callable(model):
             P.fail(
@@ -482,6 +560,8 @@ class KerasWrapperMixin:
             )
         sig = inspect.signature(model)
         takes_any = any(p.kind is p.VAR_KEYWORD for p in sig.parameters.values())
+        if not takes_any:
+            self._check_free_params(sig.parameters)
         kwargs = {}
         for key, value in self._free_params().items():
             if takes_any or key in sig.parameters:
@@ -508,6 +588,28 @@ class KerasWrapperMixin:
             )
         return built
 
+    def _check_free_params(self, taken) -> None:
+        """Refuse a keyword parameter that reaches nothing and looks misspelt.
+
+        A keyword parameter no model function argument takes, and that is no
+        Keras fit, predict or compile argument, is refused when it is close to
+        a parameter's name (``epoch=`` for ``epochs=``); others are left for
+        subclasses that read them as attributes.
+        """
+        passed_on = self._fit_kwargs | self._predict_kwargs | self._compile_kwargs
+        known = [*self._get_param_names(), *taken]
+        known = [k for k in known if k not in ("meta", "compile_kwargs", "params")]
+        for key in self._free_params():
+            if key in taken or key in passed_on:
+                continue
+            hint = P.did_you_mean(key, known)
+            if hint:
+                raise P.InvalidParameterError(
+                    f"{type(self).__name__}: the parameter `{key}` reaches nothing: "
+                    "the model function takes no such argument and it is no "
+                    f"argument of keras.Model.fit, predict or compile.{hint}"
+                )
+
     def _start_network(self, meta, p, rng, seed, *, X, y, y_enc, encoders) -> Network:
         """Build the user's model, then train a pooled copy of its structure.
 
@@ -518,13 +620,15 @@ class KerasWrapperMixin:
         features, encoder = encoders
         meta_info = self._meta_dict(meta, X, y, encoder, features)
         with global_rng_preserved():
-            compile_kwargs = self._compile_kwargs()
+            compile_kwargs = self._make_compile_kwargs()
         with seeded(seed), global_rng_preserved(), p.placement.dtype_policy():
             fresh = self._build_fresh(meta_info, compile_kwargs)
         _check_output_shape(type(self).__name__, fresh, encoder, meta)
         _check_label_encoding(
             type(self).__name__, fresh, encoder, self.loss, self._routed("loss")
         )
+        # predict's settings are refused now rather than after training
+        _check_accepts(type(self).__name__, fresh, "predict", self._predict_args({})[1])
         for key, value in meta_info.items():
             settable = not isinstance(getattr(type(self), key, None), property)
             if key.endswith("_") and settable and "encoder" not in key:
@@ -570,6 +674,10 @@ class KerasWrapperMixin:
         network.load(fresh.get_weights(), rng, lr)
         return network
 
+    def _fit_network(self, network, fit_kwargs, callbacks, p, *args):
+        _check_accepts(type(self).__name__, network.model, "fit", p.fit_shown)
+        return super()._fit_network(network, fit_kwargs, callbacks, p, *args)
+
     def fit(self, X, y, sample_weight=None, **kwargs):
         """Train the model on ``X``, ``y``.
 
@@ -590,11 +698,116 @@ class KerasWrapperMixin:
         -------
         self : object
         """
+        return self._fit_with(kwargs, "fit", X, y, sample_weight)
+
+    def _fit_with(self, kwargs: dict, method: str, X, y, sample_weight, **train):
+        """Train with ``kwargs`` passed to ``Model.fit`` for this call only."""
+        name = type(self).__name__
+        for key in kwargs:
+            if method == "partial_fit" and key in _NOT_FOR_PARTIAL_FIT:
+                raise P.InvalidParameterError(
+                    f"{name}.partial_fit trains exactly one epoch, from the current "
+                    f"one (current_epoch): it takes no `{key}`. Call fit(X, y, "
+                    "epochs=...) to train several epochs."
+                )
+            prefix = key.split("__", 1)[0]
+            if "__" in key and prefix in ROUTES:
+                raise P.InvalidParameterError(
+                    f"{name}.{method}: `{key}` is a parameter of the estimator, not "
+                    f"an argument of {method}. Set it with set_params({key}=...), "
+                    f"or pass `{key.split('__', 1)[1]}=` to {method} (for "
+                    "keras.Model.fit, this call only)."
+                )
         self._call_fit_kwargs = kwargs
         try:
-            return super().fit(X, y, sample_weight=sample_weight)
+            if method == "fit":
+                return super().fit(X, y, sample_weight=sample_weight)
+            return self._partial_fit(X, y, sample_weight, **train)
         finally:
             self.__dict__.pop("_call_fit_kwargs", None)
+
+    def predict(self, X, **kwargs):
+        """Predict for ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+            Samples.
+        **kwargs
+            Arguments of ``keras.Model.predict`` for this call only (as with
+            scikeras), e.g. ``batch_size=256``; ``predict__`` parameters are
+            the scikit-learn way to set them.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            Predictions in the shape (and, for labels, the dtype) of the
+            training target.
+        """
+        outputs = self._predict_outputs(X, kwargs)
+        return self.target_encoder_.inverse_transform(outputs)
+
+    def _predict_outputs(self, X, kwargs: dict | None = None) -> np.ndarray:
+        """Network outputs for ``X``, through ``Model.predict`` when asked.
+
+        ``batch_size`` and ``verbose`` do not change the outputs, which come
+        from the compiled predict function directly; other arguments
+        (``steps``, ``callbacks``, those of your own ``Model.predict``) go
+        to ``Model.predict``, which raises if it takes none such.
+        """
+        check_is_fitted(self)
+        name = type(self).__name__
+        args, shown = self._predict_args(kwargs or {})
+        if set(args) <= {"batch_size", "verbose"}:
+            return super()._predict_outputs(X)
+        network = self._network
+        _check_accepts(name, network.model, "predict", shown)
+        X = self.feature_encoder_.transform(self._validate_X(X, reset=False))
+        if args.get("batch_size") == -1:
+            args["batch_size"] = len(keras.tree.flatten(X)[0])
+        with network.placement.scope():
+            outputs = network.model.predict(X, **args)
+        _check_finite_outputs(outputs, X, name)
+        return outputs
+
+    def _predict_args(self, called: dict) -> tuple[dict, dict]:
+        """``Model.predict`` arguments, checked, and how the user named each."""
+        name = type(self).__name__
+        routed = self._routed("predict")
+        callback_params = {
+            k[len("callbacks__") :]: routed.pop(k)
+            for k in list(routed)
+            if k.startswith("callbacks__")
+        }
+        own = {
+            k: getattr(self, k)
+            for k in ("batch_size", "verbose")
+            if k in self._predict_kwargs and getattr(self, k) is not None
+        }
+        args = {**own, **self._passed_on(self._predict_kwargs), **routed, **called}
+        shown = {
+            k: f"{k}=" if k in called else f"predict__{k}" if k in routed else k
+            for k in args
+        }
+        if "batch_size" in args:
+            args["batch_size"] = _check_batch_size(
+                name, shown["batch_size"].rstrip("="), args["batch_size"]
+            )
+        callbacks = self._make_callbacks(
+            args.pop("callbacks", None), callback_params, "predict__callbacks"
+        )
+        if _any_predict_hooks(self.callbacks):
+            callbacks = [
+                cb
+                for cb in self._make_callbacks(
+                    self.callbacks, self._routed("callbacks"), "callbacks"
+                )
+                if _has_predict_hooks(cb)
+            ] + callbacks
+        if callbacks:
+            args["callbacks"] = callbacks
+        shown.pop("callbacks", None)
+        return args, shown
 
 
 def _dtype_of(data) -> np.dtype | None:
@@ -881,19 +1094,93 @@ def _hint(prefix: str, key: str, valid) -> str:
     return P.did_you_mean(key, list(valid), prefix=f"{prefix}__")
 
 
-def _construct(cls, kwargs: dict, owner: str, route: str):
-    try:
-        return cls(**kwargs)
-    except (TypeError, ValueError) as exc:
+def _check_batch_size(owner: str, name: str, value: Any) -> int | None:
+    """A batch size: None (the default), -1 (all samples) or a positive int."""
+    if value is None or (
+        isinstance(value, (int, np.integer))
+        and not isinstance(value, bool)
+        and (value >= 1 or value == -1)
+    ):
+        return None if value is None else int(value)
+    raise P.InvalidParameterError(
+        f"{owner}: invalid `{name}`: expected a positive integer, -1 (all "
+        f"samples in one batch) or None. Received: {name}={value!r}."
+    )
+
+
+def _check_accepts(owner: str, model, method: str, shown: dict) -> None:
+    """Refuse arguments ``model.<method>`` does not take, as Keras would.
+
+    ``shown`` maps each argument to how the user gave it (``fit__foo``,
+    ``foo=``). A model whose method takes ``**kwargs`` takes them all.
+    """
+    if not shown:
+        return
+    params = inspect.signature(getattr(model, method)).parameters
+    takes_any = any(p.kind is p.VAR_KEYWORD for p in params.values())
+    for key, given in shown.items():
+        if key in _DATA_ARGS[method]:
+            raise P.InvalidParameterError(
+                f"{owner}: `{given}` is set from the data: pass X, y and "
+                f"sample_weight to fit and predict instead."
+            )
+        if takes_any or key in params:
+            continue
+        options = [k for k in params if k not in _DATA_ARGS[method]]
+        prefix = "" if given.endswith("=") else f"{method}__"
         raise P.InvalidParameterError(
-            f"{owner}: could not build {cls.__name__} from `{route}__` parameters "
-            f"{sorted(kwargs)}: {exc}"
-        ) from exc
+            f"{owner}: `{given}` is passed to {type(model).__name__}.{method}, "
+            f"which takes no `{key}`.{P.did_you_mean(key, options, prefix=prefix)}"
+        )
+
+
+def _given_dtype(X) -> np.dtype:
+    """The dtype of ``X`` as given (a DataFrame's common dtype)."""
+    dtype = getattr(X, "dtype", None)
+    if isinstance(dtype, np.dtype):
+        return dtype
+    dtypes = getattr(X, "dtypes", None)
+    if dtypes is not None:
+        try:
+            return np.result_type(*dtypes)
+        except TypeError:
+            pass
+    return np.asarray(X).dtype
+
+
+_PREDICT_HOOKS = (
+    "on_predict_begin",
+    "on_predict_end",
+    "on_predict_batch_begin",
+    "on_predict_batch_end",
+)
+
+
+def _has_predict_hooks(callback) -> bool:
+    cls = callback if inspect.isclass(callback) else type(callback)
+    base = keras.callbacks.Callback
+    return any(getattr(cls, h, None) is not getattr(base, h) for h in _PREDICT_HOOKS)
+
+
+def _any_predict_hooks(callbacks) -> bool:
+    """Whether a callback given to the estimator acts during ``predict``."""
+    if callbacks is None:
+        return False
+    return any(
+        _has_predict_hooks(cb)
+        for cb in keras.tree.flatten(callbacks)
+        if inspect.isclass(cb) or isinstance(cb, keras.callbacks.Callback)
+    )
+
+
+def _fresh(obj):
+    """A new loss or metric of the same configuration; other objects as given."""
+    if isinstance(obj, (keras.losses.Loss, keras.metrics.Metric)):
+        return obj.__class__.from_config(obj.get_config())
+    return obj
 
 
 def _make_optimizer(owner, optimizer, routed):
-    if isinstance(optimizer, keras.optimizers.Optimizer):
-        return optimizer.__class__.from_config(optimizer.get_config())
     if isinstance(optimizer, str):
         cls = OPTIMIZERS.get(optimizer.lower())
         if cls is None:
@@ -908,17 +1195,30 @@ def _make_optimizer(owner, optimizer, routed):
                     P.did_you_mean(optimizer, OPTIMIZERS),
                 )
         optimizer = cls
-    if inspect.isclass(optimizer) and issubclass(optimizer, keras.optimizers.Optimizer):
-        return _construct(optimizer, routed, owner, "optimizer")
-    P.fail(owner, "optimizer", "an optimizer name, class or instance", optimizer)
+    is_class = inspect.isclass(optimizer) and issubclass(
+        optimizer, keras.optimizers.Optimizer
+    )
+    if not (is_class or isinstance(optimizer, keras.optimizers.Optimizer)):
+        P.fail(owner, "optimizer", "an optimizer name, class or instance", optimizer)
+    return instantiate(
+        optimizer,
+        routed,
+        owner=owner,
+        route="optimizer",
+        copy=lambda o: (
+            o.__class__.from_config(o.get_config())
+            if isinstance(o, keras.optimizers.Optimizer)
+            else o
+        ),
+    )
 
 
-def _loss_classes() -> dict:
-    """Loss classes by their instance name and by snake_case class name."""
+def _classes_by_name(module, base) -> dict:
+    """Classes of ``module`` by snake_case class name and by instance name."""
     out = {}
-    for attr in dir(keras.losses):
-        cls = getattr(keras.losses, attr)
-        if inspect.isclass(cls) and issubclass(cls, keras.losses.Loss):
+    for attr in dir(module):
+        cls = getattr(module, attr)
+        if inspect.isclass(cls) and issubclass(cls, base):
             snake = re.sub(r"(?<!^)(?=[A-Z])", "_", attr).lower()
             out.setdefault(snake, cls)
             try:
@@ -928,12 +1228,29 @@ def _loss_classes() -> dict:
     return out
 
 
-def _make_loss(owner, loss, routed):
-    if loss is None:
+def _loss_classes() -> dict:
+    """Loss classes by their instance name and by snake_case class name."""
+    return _classes_by_name(keras.losses, keras.losses.Loss)
+
+
+def _loss_class(name: str):
+    """The loss class a loss name stands for, or None."""
+    try:
+        fn = keras.losses.get(name)
+    except ValueError:
         return None
+    return _loss_classes().get(getattr(fn, "__name__", name))
+
+
+def _metric_class(name: str):
+    """The metric class a metric name stands for, or None."""
+    return _classes_by_name(keras.metrics, keras.metrics.Metric).get(name)
+
+
+def _make_loss(owner, loss, routed):
     if isinstance(loss, str):
         try:
-            fn = keras.losses.get(loss)
+            keras.losses.get(loss)
         except ValueError:
             P.fail(
                 owner,
@@ -942,41 +1259,33 @@ def _make_loss(owner, loss, routed):
                 loss,
                 P.did_you_mean(loss, sorted(_loss_classes())),
             )
-        if not routed:
-            return loss
-        loss = _loss_classes().get(getattr(fn, "__name__", loss))
-        if loss is None:
+        if routed and _loss_class(loss) is None:
             raise P.InvalidParameterError(
                 f"{owner}: `loss__` parameters need a loss with a class; pass the "
                 "loss class itself (e.g. keras.losses.Huber)."
             )
-    if inspect.isclass(loss) and issubclass(loss, keras.losses.Loss):
-        return _construct(loss, routed, owner, "loss")
-    if isinstance(loss, keras.losses.Loss):
-        return loss.__class__.from_config(loss.get_config())
-    if callable(loss):
-        return loss
-    P.fail(owner, "loss", "a Keras loss name, class, instance or function", loss)
+    elif not (loss is None or isinstance(loss, (list, tuple, dict)) or callable(loss)):
+        P.fail(owner, "loss", "a Keras loss name, class, instance or function", loss)
+    return instantiate(
+        loss, routed, owner=owner, route="loss", resolve=_loss_class, copy=_fresh
+    )
 
 
 def _make_metrics(owner, metrics, routed):
-    if metrics is None:
-        return None
-    if isinstance(metrics, dict):
-        return {k: _make_metrics(owner, v, routed) for k, v in metrics.items()}
-    if not isinstance(metrics, (list, tuple)):
-        metrics = [metrics]
-    out = []
-    for m in metrics:
-        if inspect.isclass(m) and issubclass(m, keras.metrics.Metric):
-            out.append(_construct(m, routed, owner, "metrics"))
-        elif isinstance(m, keras.metrics.Metric):
-            out.append(m.__class__.from_config(m.get_config()))
-        elif isinstance(m, (str, list, tuple)) or callable(m):
-            out.append(m)
-        else:
+    if metrics is not None and not isinstance(metrics, (list, tuple, dict)):
+        metrics = [metrics]  # Keras takes a list or dict
+    built = instantiate(
+        metrics,
+        routed,
+        owner=owner,
+        route="metrics",
+        resolve=_metric_class,
+        copy=_fresh,
+    )
+    for m in [] if built is None else keras.tree.flatten(built):
+        if not (isinstance(m, (str, keras.metrics.Metric)) or callable(m)):
             P.fail(owner, "metrics", "Keras metric names, classes or instances", m)
-    return out
+    return built
 
 
 _WRAPPER_DOC = """\
@@ -984,9 +1293,12 @@ _WRAPPER_DOC = """\
         A function returning a ``keras.Model`` (compiled or not), or a model
         instance, copied for every fit so the estimator never trains your
         object. The function receives the ``model__*`` parameters, keyword
-        parameters of this estimator that match its arguments, and, if it
-        asks for them, ``meta`` (``n_features_in_``, ``X_shape_``,
-        ``target_type_``, ``n_outputs_``, ``classes_``, ``n_classes_``, ...),
+        parameters of this estimator that match its arguments (``model__foo``
+        wins over ``foo``; ``**kwargs`` takes them all), and, if it asks for
+        them, ``meta`` (scikeras's keys: ``X_shape_``, ``X_dtype_``,
+        ``y_dtype_``, ``y_ndim_``, ``target_type_``, ``n_features_in_``,
+        ``n_outputs_``, ``n_outputs_expected_``, ``feature_encoder_``,
+        ``target_encoder_``, and for classifiers ``classes_``, ``n_classes_``),
         ``compile_kwargs`` (optimizer, loss and metrics, built from their
         routed parameters) and ``params`` (all parameters).
     warm_start : bool, default=False
@@ -998,7 +1310,7 @@ _WRAPPER_DOC = """\
     loss : str, loss class, instance, callable or None, default=None
         Needed unless the model function compiles the model. Names and
         classes take ``loss__*`` parameters.
-    metrics : list or None, default=None
+    metrics : list, dict or None, default=None
         Keras metrics (names, classes taking ``metrics__*``, instances).
     batch_size : int or None, default=None
         Samples per step (None: 32; -1: all samples).
@@ -1008,7 +1320,8 @@ _WRAPPER_DOC = """\
         Keras's verbosity (0 silent, 1 progress bar, 2 a line per epoch).
     callbacks : list, dict or None, default=None
         Keras callbacks (instances, copied per fit, or classes built with
-        ``callbacks__*`` parameters).
+        ``callbacks__*`` parameters: ``callbacks__patience`` for every class,
+        ``callbacks__0__patience`` or ``callbacks__name__patience`` for one).
     validation_split : float, default=0.0
         Fraction of the training data Keras holds out (the last rows).
     shuffle : bool, default=True
@@ -1021,7 +1334,9 @@ _WRAPPER_DOC = """\
     **kwargs
         Routed parameters (``model__units=32``, ``optimizer__learning_rate=
         1e-3``, ``fit__validation_split=0.1``, ...) and free parameters
-        offered to the model function.""".format(
+        offered to the model function; those named in ``_fit_kwargs``,
+        ``_predict_kwargs`` or ``_compile_kwargs`` (``validation_freq=2``)
+        also go to that Keras method.""".format(
     placement=PLACEMENT.format(
         policy="Keras dtype policy while your model is built (keep its last\n"
         "        layer float32)"
@@ -1042,15 +1357,16 @@ class KerasRegressor(KerasWrapperMixin, BaseNeuralRegressor):  # noqa: D101
         The trained network (a copy of yours; never your object).
     history_ : dict of list
         Per-epoch loss and metrics.
-    n_features_in_, n_outputs_, target_type_, X_shape_, y_dtype_ : various
-        Metadata of the training data, as in ``meta``.
+    n_features_in_, n_outputs_, target_type_, X_shape_, X_dtype_ : various
+        Metadata of the training data, as in ``meta`` (also ``y_dtype_``,
+        ``y_ndim_``, ``n_outputs_expected_``).
 
     Examples
     --------
     >>> import keras
     >>> from skneural import KerasRegressor
     >>> def build(meta, units=16):
-    ...     inputs = keras.Input(meta["input_shape"])
+    ...     inputs = keras.Input(meta["X_shape_"][1:])
     ...     hidden = keras.layers.Dense(units, activation="relu")(inputs)
     ...     return keras.Model(inputs, keras.layers.Dense(meta["n_outputs_"])(hidden))
     >>> reg = KerasRegressor(build, loss="mse", model__units=8, epochs=2, verbose=0)
@@ -1105,6 +1421,27 @@ class KerasRegressor(KerasWrapperMixin, BaseNeuralRegressor):  # noqa: D101
         fitted = self.__dict__.get("_data_kinds", {}).get("X")
         single = fitted == np.dtype(np.float32).str and _dtype_of(X) == np.float32
         return pred.astype(np.float32 if single else np.float64, copy=False)
+
+    def partial_fit(self, X, y, sample_weight=None, **kwargs):
+        """Train for exactly one epoch, starting a network on the first call.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+            Training samples.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights.
+        **kwargs
+            Arguments of ``keras.Model.fit`` for this call only, as in
+            scikeras; ``epochs`` and ``initial_epoch`` are refused.
+
+        Returns
+        -------
+        self : object
+        """
+        return self._fit_with(kwargs, "partial_fit", X, y, sample_weight)
 
 
 class KerasClassifier(KerasWrapperMixin, BaseNeuralClassifier):  # noqa: D101
@@ -1182,6 +1519,9 @@ class KerasClassifier(KerasWrapperMixin, BaseNeuralClassifier):  # noqa: D101
         )
         self.class_weight = class_weight
 
+    #: ``class_weight`` is the estimator's own, applied as sample weights.
+    _fit_kwargs = KerasWrapperMixin._fit_kwargs - {"class_weight"}
+
     @property
     def target_encoder(self):
         """Label encoder chosen by ``loss`` (override to customise).
@@ -1215,3 +1555,53 @@ class KerasClassifier(KerasWrapperMixin, BaseNeuralClassifier):  # noqa: D101
         float
         """
         return accuracy_score(y_true, y_pred, **kwargs)
+
+    def partial_fit(self, X, y, classes=None, sample_weight=None, **kwargs):
+        """Train for exactly one epoch, starting a network on the first call.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+            Training samples.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Labels, or a multilabel indicator matrix.
+        classes : array-like of shape (n_classes,), default=None
+            Every label the target can take, read on the first call. As in
+            scikeras, without it the first batch's labels are the classes: a
+            later batch with another label is then an error.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights.
+        **kwargs
+            Arguments of ``keras.Model.fit`` for this call only, as in
+            scikeras; ``epochs`` and ``initial_epoch`` are refused.
+
+        Returns
+        -------
+        self : object
+        """
+        return self._fit_with(
+            kwargs, "partial_fit", X, y, sample_weight, classes=classes
+        )
+
+    def predict_proba(self, X, **kwargs):
+        """Probability of each class for ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+            Samples.
+        **kwargs
+            Arguments of ``keras.Model.predict`` for this call only, as in
+            scikeras (see ``predict``).
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes) or (n_samples, n_labels)
+            Rows sum to one for single-label targets; one independent
+            probability per label for multilabel targets.
+        """
+        outputs = self._predict_outputs(X, kwargs)
+        encoder = self.target_encoder_
+        if not hasattr(encoder, "probabilities"):  # a target encoder of your own
+            return encoder.inverse_transform(outputs, return_proba=True)
+        return encoder.probabilities(outputs)

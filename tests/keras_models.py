@@ -5,7 +5,7 @@ import keras
 
 def dense_classifier(meta, compile_kwargs, hidden=16):
     """One hidden layer; the output and loss follow the target type."""
-    inputs = keras.Input(meta["input_shape"])
+    inputs = keras.Input(meta["X_shape_"][1:])
     x = keras.layers.Dense(hidden, activation="relu")(inputs)
     if meta["target_type_"] == "binary":
         outputs, loss = (
@@ -25,6 +25,6 @@ def dense_classifier(meta, compile_kwargs, hidden=16):
 
 def dense_regressor(meta, hidden=16):
     """One hidden layer, left uncompiled (the wrapper compiles it)."""
-    inputs = keras.Input(meta["input_shape"])
+    inputs = keras.Input(meta["X_shape_"][1:])
     x = keras.layers.Dense(hidden, activation="relu")(inputs)
     return keras.Model(inputs, keras.layers.Dense(meta["n_outputs_"])(x))

@@ -258,7 +258,7 @@ def test_a_function_returning_several_outputs_needs_a_target_encoder(scaled_iris
     Y = X[:, :3]
 
     def build(meta):
-        inputs = keras.Input(meta["input_shape"])
+        inputs = keras.Input(meta["X_shape_"][1:])
         return keras.Model(
             inputs, [keras.layers.Dense(1)(inputs), keras.layers.Dense(2)(inputs)]
         )
@@ -282,7 +282,7 @@ def test_labels_must_match_the_loss_of_a_model_your_function_builds(
     y = y if units == 3 else (y == 2).astype(int)
 
     def build(meta):
-        inputs = keras.Input(meta["input_shape"])
+        inputs = keras.Input(meta["X_shape_"][1:])
         model = keras.Model(inputs, keras.layers.Dense(units, "softmax")(inputs))
         if compiled_with is not None:
             model.compile(loss=compiled_with)

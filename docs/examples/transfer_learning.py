@@ -53,7 +53,7 @@ def fine_tune(meta, compile_kwargs, path, freeze=True):
     a linear function of them.
     """
     base = keras.models.load_model(path)
-    inputs = keras.Input(meta["input_shape"])
+    inputs = keras.Input(meta["X_shape_"][1:])
     x = inputs
     for layer in base.layers:  # the digit probabilities become the features
         layer.trainable = not freeze
@@ -70,7 +70,7 @@ def fine_tune(meta, compile_kwargs, path, freeze=True):
 
 def from_scratch(meta, compile_kwargs):
     """The same architecture, randomly initialised."""
-    inputs = keras.Input(meta["input_shape"])
+    inputs = keras.Input(meta["X_shape_"][1:])
     x = keras.layers.Rescaling(1 / 16)(inputs)
     x = keras.layers.Dense(64, activation="relu")(x)
     x = keras.layers.Dense(32, activation="relu")(x)

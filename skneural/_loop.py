@@ -93,6 +93,7 @@ def fit_epochs(
     validation_data=None,
     callbacks=(),
     verbose: int = 0,
+    initial_epoch: int = 0,
 ):
     """Train ``network.model`` as ``model.fit`` would, one compiled call per epoch.
 
@@ -117,6 +118,9 @@ def fit_epochs(
         Called as ``model.fit`` calls them, once per epoch.
     verbose : int
         0 silent, 1 progress bar, 2 one line per epoch.
+    initial_epoch : int
+        Number of the first epoch, as in ``model.fit``: ``epochs`` are run,
+        numbered ``initial_epoch`` to ``initial_epoch + epochs - 1``.
 
     Returns
     -------
@@ -132,7 +136,7 @@ def fit_epochs(
         add_history=False,
         add_progbar=verbose != 0,
         verbose=verbose,
-        epochs=epochs,
+        epochs=initial_epoch + epochs,
         steps=steps,
         model=model,
     )
@@ -142,7 +146,7 @@ def fit_epochs(
     model.stop_training = False
     cbs.on_train_begin()
     epoch_logs = None
-    for epoch in range(epochs):
+    for epoch in range(initial_epoch, initial_epoch + epochs):
         model.reset_metrics()
         cbs.on_epoch_begin(epoch)
         cbs.on_train_batch_begin(0)

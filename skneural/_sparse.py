@@ -259,7 +259,17 @@ class RowBatches(keras.utils.PyDataset):
 
 
 def fit_sparse(
-    network, fit_kwargs: dict, callbacks, p, rng, seed, epochs, batch_size, owner
+    network,
+    fit_kwargs: dict,
+    callbacks,
+    p,
+    rng,
+    seed,
+    epochs,
+    batch_size,
+    owner,
+    *,
+    initial_epoch: int = 0,
 ):
     """Train ``network`` on sparse ``fit_kwargs["x"]`` through ``model.fit``.
 
@@ -284,7 +294,8 @@ def fit_sparse(
         return network.model.fit(
             train,
             validation_data=val,
-            epochs=epochs,
+            epochs=initial_epoch + epochs,
+            initial_epoch=initial_epoch,
             steps_per_epoch=train.steps,
             shuffle=False,  # the rows are shuffled by RowBatches
             verbose=p.verbose,

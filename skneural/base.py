@@ -464,7 +464,15 @@ class BaseNeuralEstimator(BaseEstimator):
             before = None if reset else snapshot(network.model)
             try:
                 history = self._fit_network(
-                    network, fit_kwargs, callbacks, p, rng, seed, n_epochs, batch_size
+                    network,
+                    fit_kwargs,
+                    callbacks,
+                    p,
+                    rng,
+                    seed,
+                    n_epochs,
+                    batch_size,
+                    initial_epoch=n_done,
                 )
             except KeyboardInterrupt:
                 if guard.epochs_done == 0:  # nothing learnt: as if never called
@@ -512,15 +520,30 @@ class BaseNeuralEstimator(BaseEstimator):
         self._network = network
         self.n_iter_ = n_done + len(logs.get("loss", []))
         if stopper is not None:
-            self.best_epoch_ = n_done + int(stopper.best_epoch)
+            self.best_epoch_ = int(stopper.best_epoch)  # counted from the first fit
         else:
             self.__dict__.pop("best_epoch_", None)
         return self
 
     def _fit_network(
-        self, network, fit_kwargs, callbacks, p, rng, seed, n_epochs, batch_size
+        self,
+        network,
+        fit_kwargs,
+        callbacks,
+        p,
+        rng,
+        seed,
+        n_epochs,
+        batch_size,
+        *,
+        initial_epoch: int = 0,
     ):
-        """Train with the compiled epoch loop, or ``model.fit`` where it cannot."""
+        """Train with the compiled epoch loop, or ``model.fit`` where it cannot.
+
+        Epochs are numbered on from ``initial_epoch`` (the epochs of earlier
+        ``partial_fit`` or warm-started calls), as ``model.fit`` numbers them:
+        callbacks such as learning-rate schedules continue where they were.
+        """
         if fast_loop_applies(network, callbacks, p.fit_extra):
             # Every random draw comes from `rng` or the layers' own (restarted)
             # seed generators: no global seeding, which on TensorFlow would
@@ -537,6 +560,7 @@ class BaseNeuralEstimator(BaseEstimator):
                 validation_data=fit_kwargs.get("validation_data"),
                 callbacks=callbacks,
                 verbose=p.verbose,
+                initial_epoch=initial_epoch,
             )
         if isinstance(fit_kwargs["x"], SparseRows):  # dense batches, one at a time
             return fit_sparse(
@@ -549,13 +573,15 @@ class BaseNeuralEstimator(BaseEstimator):
                 n_epochs,
                 batch_size,
                 type(self).__name__,
+                initial_epoch=initial_epoch,
             )
         fit_kwargs = devices.split_evenly(
             network.placement, fit_kwargs, batch_size, type(self).__name__
         )
         with seeded(seed):  # model.fit shuffles with the backend's generator
             return network.model.fit(
-                epochs=n_epochs,
+                epochs=initial_epoch + n_epochs,
+                initial_epoch=initial_epoch,
                 batch_size=batch_size,
                 shuffle=p.shuffle,
                 verbose=p.verbose,

@@ -674,9 +674,9 @@ class KerasWrapperMixin:
         network.load(fresh.get_weights(), rng, lr)
         return network
 
-    def _fit_network(self, network, fit_kwargs, callbacks, p, *args):
+    def _fit_network(self, network, fit_kwargs, callbacks, p, *args, **kwargs):
         _check_accepts(type(self).__name__, network.model, "fit", p.fit_shown)
-        return super()._fit_network(network, fit_kwargs, callbacks, p, *args)
+        return super()._fit_network(network, fit_kwargs, callbacks, p, *args, **kwargs)
 
     def fit(self, X, y, sample_weight=None, **kwargs):
         """Train the model on ``X``, ``y``.

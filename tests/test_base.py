@@ -295,6 +295,34 @@ def test_warm_start_continues(regression_data):
     assert cold.n_iter_ == 2
 
 
+@pytest.mark.parametrize("through", ["compiled loop", "model.fit", "sparse"])
+def test_continued_training_numbers_epochs_on(regression_data, through):
+    import scipy.sparse as sp
+
+    X, y = regression_data
+    seen = []
+
+    def schedule(epoch, rate):
+        seen.append(epoch)
+        return rate
+
+    params = dict(
+        epochs=2,
+        warm_start=True,
+        callbacks=[keras.callbacks.LearningRateScheduler(schedule)],
+    )
+    if through == "model.fit":  # a Model.fit argument of its own: model.fit
+        est = tiny("KerasRegressor", fit__validation_freq=1, **params)
+    else:
+        est = tiny("NeuralRegressor", **params)
+        X = sp.csr_matrix(X) if through == "sparse" else X
+    est.fit(X, y)
+    est.partial_fit(X, y)
+    est.fit(X, y)
+    assert seen == [0, 1, 2, 3, 4]
+    assert est.n_iter_ == 5
+
+
 @pytest.mark.parametrize("make", BOTH)
 def test_sample_weight(make, iris, regression_data):
     X, y = data_for(make, iris, regression_data)

@@ -30,6 +30,7 @@ from sklearn.utils.validation import check_is_fitted, check_X_y, validate_data
 from . import _params as P
 from . import devices
 from ._loop import fast_loop_applies, fit_epochs
+from ._modelfile import write
 from ._pool import POOL, Network, structure_key
 from ._sparse import SparseRows, SparseScaler, dense, fit_sparse, validate_sparse
 from .backend import global_rng_preserved, keras, seeded
@@ -122,9 +123,7 @@ class BaseNeuralEstimator(BaseEstimator):
         path : path-like
             The file to write; by convention its name ends in ``.skn``.
         """
-        from .saving import save
-
-        save(self, path)
+        write(self, path, [self])
 
     def _partial_fit(self, X, y, sample_weight=None, classes=None):
         return self._train(

@@ -210,7 +210,7 @@ def test_an_interrupted_save_leaves_the_old_file(iris, tmp_path, monkeypatch):
     def interrupted(model):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(skneural.saving, "_keras_bytes", interrupted)
+    monkeypatch.setattr(skneural._modelfile, "_keras_bytes", interrupted)
     with pytest.raises(KeyboardInterrupt):
         tiny("NeuralRegressor").fit(*iris).save(path)
     assert path.read_bytes() == good

@@ -1,13 +1,35 @@
 """Hyperparameter tuning with Optuna: search spaces, ``tune``, pruning.
 
 Needs Optuna (``pip install skneural[tune]``); importing ``skneural`` does
-not import it.
+not import it. The names below are imported on first use, like those of
+``skneural`` itself, so the command line reads :data:`PRUNERS` without
+loading Keras.
 """
 
-from ._space import SearchSpace, Widths, search_space
-from ._tune import PruningCallback, TuneResult, make_storage, tune
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # what the lazy names below resolve to, for type checkers
+    from ._pruners import PRUNERS
+    from ._space import SearchSpace, Widths, search_space
+    from ._tune import PruningCallback, TuneResult, make_storage, tune
+
+#: Public name -> the module that defines it, imported when first asked for.
+_LAZY = {
+    "PRUNERS": "._pruners",
+    "SearchSpace": "._space",
+    "Widths": "._space",
+    "search_space": "._space",
+    "PruningCallback": "._tune",
+    "TuneResult": "._tune",
+    "make_storage": "._tune",
+    "tune": "._tune",
+}
 
 __all__ = [
+    "PRUNERS",
     "PruningCallback",
     "SearchSpace",
     "TuneResult",
@@ -16,3 +38,15 @@ __all__ = [
     "search_space",
     "tune",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

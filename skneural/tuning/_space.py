@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, MutableMapping
 from typing import Any
 
-from sklearn.base import BaseEstimator
-from sklearn.pipeline import Pipeline
+from .._conv import ConvArchitectureMixin
+from .._dense import DenseArchitectureMixin
+from .._find import find_network
 
 #: What one entry of a search space may be.
 Suggestion = Any  # an optuna distribution, or a callable(trial) -> value
@@ -203,36 +204,6 @@ def _wrapper_space(D) -> dict:
     }
 
 
-def find_network(estimator) -> tuple[str, BaseEstimator]:
-    """Return ``(prefix, step)``: the skneural estimator inside ``estimator``.
-
-    ``prefix`` is ``""`` for a bare estimator and ``"<step>__"`` (nested as
-    needed) for one inside a Pipeline; a ``TransformedTargetRegressor``
-    adds ``"regressor__"``.
-    """
-    from sklearn.compose import TransformedTargetRegressor
-
-    from ..base import BaseNeuralEstimator
-
-    if isinstance(estimator, BaseNeuralEstimator):
-        return "", estimator
-    if isinstance(estimator, TransformedTargetRegressor):
-        prefix, found = find_network(estimator.regressor)
-        return f"regressor__{prefix}", found
-    if isinstance(estimator, Pipeline):
-        for name, step in reversed(estimator.steps):
-            try:
-                prefix, found = find_network(step)
-            except TypeError:
-                continue
-            return f"{name}__{prefix}", found
-    raise TypeError(
-        f"No skneural estimator found in {type(estimator).__name__}: tune and "
-        "search_space need a skneural estimator, or a Pipeline with one as a step "
-        "(alone or in a TransformedTargetRegressor)."
-    )
-
-
 def search_space(estimator) -> SearchSpace:
     """The default Optuna search space of a skneural estimator.
 
@@ -257,9 +228,6 @@ def search_space(estimator) -> SearchSpace:
         ``model__`` parameters).
     """
     import optuna.distributions as D
-
-    from .._conv import ConvArchitectureMixin
-    from .._dense import DenseArchitectureMixin
 
     prefix, net = find_network(estimator)
     if isinstance(net, ConvArchitectureMixin):

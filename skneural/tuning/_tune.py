@@ -17,11 +17,11 @@ from sklearn.model_selection import check_cv
 from sklearn.utils import _safe_indexing
 
 from .. import _params as P
+from .._find import find_network
 from ..backend import keras
 from ..exceptions import DivergenceError
-from ._space import as_search_space, find_network
-
-PRUNERS = ("median", "hyperband", "successive_halving", "none")
+from ._pruners import make_pruner
+from ._space import as_search_space
 
 #: Seconds between a running trial's heartbeats in a database storage.
 HEARTBEAT_INTERVAL = 10
@@ -249,31 +249,6 @@ def retrying(fn, attempts: int = 5):
             if attempt == attempts - 1:
                 raise
             time.sleep(random.uniform(0.1, 0.5) * (attempt + 1))
-
-
-def make_pruner(pruner):
-    """An Optuna pruner from a name, an instance or None."""
-    import optuna
-
-    if isinstance(pruner, optuna.pruners.BasePruner):
-        return pruner
-    if pruner is None or pruner == "none":
-        return optuna.pruners.NopPruner()
-    if pruner == "median":
-        # Compare from the 3rd epoch on, once 5 trials have finished.
-        return optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=2)
-    if pruner == "hyperband":
-        return optuna.pruners.HyperbandPruner()
-    if pruner == "successive_halving":
-        return optuna.pruners.SuccessiveHalvingPruner()
-    hint = P.did_you_mean(pruner, PRUNERS) if isinstance(pruner, str) else ""
-    P.fail(
-        "tune",
-        "pruner",
-        f"one of {', '.join(map(repr, PRUNERS))}, None or an optuna pruner",
-        pruner,
-        hint,
-    )
 
 
 #: User attribute of the trial that scores the estimator as given.

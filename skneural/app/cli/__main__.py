@@ -1,0 +1,7 @@
+"""``python -m skneural.app.cli``: the ``skneural`` command."""
+
+import sys
+
+from . import console
+
+sys.exit(console())

@@ -17,6 +17,7 @@ import json
 import os
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -277,9 +278,10 @@ def _open(path: Path) -> tuple[zipfile.ZipFile, bytes, int]:
     return zf, data, n_networks
 
 
-#: What reading a truncated or changed archive raises (a CRC mismatch in a
-#: member is a BadZipFile; a missing member a KeyError).
-_DAMAGED = (zipfile.BadZipFile, KeyError, ValueError, EOFError, OSError)
+#: What reading a truncated or changed archive raises: a member's CRC check
+#: failing is a BadZipFile, its compressed data undecodable a zlib.error, a
+#: missing member a KeyError.
+_DAMAGED = (zipfile.BadZipFile, zlib.error, KeyError, ValueError, EOFError, OSError)
 
 
 def _member(zf: zipfile.ZipFile, name: str, path: Path) -> bytes:

@@ -808,7 +808,6 @@ def _check_sample_weight(sample_weight, n: int) -> np.ndarray | None:
 
 def _check_numeric_features(X, name: str) -> None:
     """Refuse text or categorical features with a message that says what to do."""
-    bad: list = []
     if isinstance(X, pd.DataFrame):
         bad = [
             c
@@ -839,8 +838,6 @@ def _check_numeric_features(X, name: str) -> None:
             "or truncate them to one length, or pass a 2-D array."
         ) from None
     if holds_text(arr):
-        bad = ["text"]
-    if bad:
         raise ValueError(
             f"{name} needs numeric features, but X contains strings. Encode them "
             "first, for example with OneHotEncoder or OrdinalEncoder in a Pipeline, "

@@ -18,8 +18,8 @@ from conftest import CLI_FAST
 from sklearn.base import clone
 
 import skneural
-from skneural.app import cli
 from skneural._files import atomic_write
+from skneural.app import cli
 from skneural.app.bundle import ModelBundle, load_bundle
 from skneural.app.data import DataError, infer_task, load_data
 from skneural.app.models import make_model

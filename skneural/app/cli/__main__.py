@@ -4,4 +4,5 @@ import sys
 
 from . import console
 
-sys.exit(console())
+if __name__ == "__main__":  # not when documentation tools import every module
+    sys.exit(console())

@@ -39,7 +39,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_score, train_test
 from sklearn.neural_network import MLPClassifier
 
 from skneural import ConvClassifier
-from skneural.datasets import load_fashion_mnist
+from skneural.app.datasets import load_fashion_mnist
 from skneural.devices import list_devices
 
 

@@ -60,7 +60,7 @@ def fast_loop_applies(network, callbacks, fit_extra: dict) -> bool:
     if keras.distribution.distribution() is not None:
         return False  # a distribution the user set globally (JAX)
     if backend_name() == "tensorflow":
-        import tensorflow as tf
+        import tensorflow as tf  # the backend in use: only its own module
 
         if tf.distribute.has_strategy():  # the user's own strategy scope
             return False
@@ -248,7 +248,7 @@ class _TensorFlowRunner:
         return n <= XLA_PREDICT_ROWS
 
     def __init__(self, model):
-        import tensorflow as tf
+        import tensorflow as tf  # the backend in use: only its own module
 
         self.tf = tf
         self.model = model
@@ -375,7 +375,7 @@ class _JaxRunner:
         return True
 
     def __init__(self, model):
-        import jax
+        import jax  # the backend in use: only its own module
 
         self.jax = jax
         self.model = model

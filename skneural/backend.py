@@ -14,6 +14,9 @@ import sys
 from collections.abc import Iterator
 
 import numpy as np
+import sklearn
+
+from . import __version__
 
 #: The extra to install for each backend module Keras may fail to import.
 _EXTRAS = {
@@ -75,6 +78,20 @@ keras = import_keras()
 def backend_name() -> str:
     """Return the name of the Keras backend in use (``"tensorflow"``, ...)."""
     return keras.backend.backend()
+
+
+def versions() -> dict[str, str]:
+    """The versions of skneural, Keras (and its backend) and scikit-learn.
+
+    Model files record them (:func:`skneural.save`), and so do the command's
+    model bundles.
+    """
+    return {
+        "skneural": __version__,
+        "scikit-learn": sklearn.__version__,
+        "keras": keras.__version__,
+        "backend": backend_name(),
+    }
 
 
 @contextlib.contextmanager

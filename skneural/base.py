@@ -30,6 +30,7 @@ from sklearn.utils.validation import check_is_fitted, check_X_y, validate_data
 from . import _params as P
 from . import devices
 from ._loop import fast_loop_applies, fit_epochs
+from ._modelfile import write
 from ._pool import POOL, Network, structure_key
 from ._sparse import SparseRows, SparseScaler, dense, fit_sparse, validate_sparse
 from .backend import global_rng_preserved, keras, seeded
@@ -122,9 +123,7 @@ class BaseNeuralEstimator(BaseEstimator):
         path : path-like
             The file to write; by convention its name ends in ``.skn``.
         """
-        from .saving import save
-
-        save(self, path)
+        write(self, path, [self])
 
     def _partial_fit(self, X, y, sample_weight=None, classes=None):
         return self._train(
@@ -839,7 +838,6 @@ def _check_sample_weight(sample_weight, n: int) -> np.ndarray | None:
 
 def _check_numeric_features(X, name: str) -> None:
     """Refuse text or categorical features with a message that says what to do."""
-    bad: list = []
     if isinstance(X, pd.DataFrame):
         bad = [
             c
@@ -870,8 +868,6 @@ def _check_numeric_features(X, name: str) -> None:
             "or truncate them to one length, or pass a 2-D array."
         ) from None
     if holds_text(arr):
-        bad = ["text"]
-    if bad:
         raise ValueError(
             f"{name} needs numeric features, but X contains strings. Encode them "
             "first, for example with OneHotEncoder or OrdinalEncoder in a Pipeline, "

@@ -57,19 +57,19 @@ def list_devices(kind: str) -> tuple[str, ...]:
     """
     backend = backend_name()
     if backend == "tensorflow":
-        import tensorflow as tf
+        import tensorflow as tf  # the backend in use: only its own module
 
         _configure_tensorflow()
         count = len(tf.config.list_logical_devices(kind.upper()))
     elif backend == "jax":
-        import jax
+        import jax  # the backend in use: only its own module
 
         try:
             count = len(jax.devices("gpu" if kind == "gpu" else "cpu"))
         except RuntimeError:  # no such platform
             count = 0
     elif backend == "torch":
-        import torch
+        import torch  # the backend in use: only its own module
 
         count = torch.cuda.device_count() if kind == "gpu" else 1
     else:  # numpy and others: CPU only
@@ -244,7 +244,7 @@ def _worker_slot() -> int:
 def _strategy_scope(devices: tuple[str, ...]) -> Iterator[None]:
     backend = backend_name()
     if backend == "tensorflow":
-        import tensorflow as tf
+        import tensorflow as tf  # the backend in use: only its own module
 
         names = tuple(f"/{d.split(':')[0].upper()}:{d.split(':')[1]}" for d in devices)
         strategy = _MIRRORED.get(names)
@@ -253,7 +253,7 @@ def _strategy_scope(devices: tuple[str, ...]) -> Iterator[None]:
         with strategy.scope():
             yield
     elif backend == "jax":
-        import jax
+        import jax  # the backend in use: only its own module
 
         kind = devices[0].split(":")[0]
         chosen = jax.devices("gpu" if kind == "gpu" else "cpu")[: len(devices)]
@@ -302,7 +302,7 @@ def set_memory_growth(enabled: bool = True) -> bool:
     """
     if backend_name() != "tensorflow":
         return False
-    import tensorflow as tf
+    import tensorflow as tf  # the backend in use: only its own module
 
     gpus = tf.config.list_physical_devices("GPU")
     try:

@@ -18,9 +18,11 @@ from conftest import CLI_FAST
 from sklearn.base import clone
 
 import skneural
-from skneural import cli
-from skneural.persistence import ModelBundle, atomic_write, load_bundle
-from skneural.tabular import DataError, infer_task, load_data, make_model
+from skneural._files import atomic_write
+from skneural.app import cli
+from skneural.app.bundle import ModelBundle, load_bundle
+from skneural.app.data import DataError, infer_task, load_data
+from skneural.app.models import make_model
 
 
 def run(*args: str) -> int:
@@ -132,7 +134,7 @@ def test_a_table_model_predicts_in_a_fresh_process(fitted_houses, houses, tmp_pa
     # the network embeds the table's categories: its Keras layer must be
     # known when the file loads, before any network is built in the process
     out = tmp_path / "pred.csv"
-    command = ["skneural.cli", "predict", fitted_houses[0], houses, "--out", out]
+    command = ["skneural.app.cli", "predict", fitted_houses[0], houses, "--out", out]
     done = subprocess.run(
         [sys.executable, "-m", *command, "--quiet"],
         capture_output=True,
@@ -391,7 +393,7 @@ def test_interrupt_saves_nothing(tmp_path, monkeypatch, capsys):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "_evaluate_and_fit", interrupted)
+    monkeypatch.setattr(cli._training, "evaluate_and_fit", interrupted)
     assert run("fit", "iris", "--out", model, *CLI_FAST) == 130
     assert "interrupted" in capsys.readouterr().err
     assert model.read_bytes() == b"the model saved before"
@@ -629,7 +631,7 @@ HEAVY = ("keras", "tensorflow", "jax", "torch", "sklearn", "pandas", "skops", "o
 def test_the_command_line_answers_without_heavy_imports(args, code, tmp_path):
     probe = (
         "import sys\n"
-        "from skneural.cli import main\n"
+        "from skneural.app.cli import main\n"
         "try:\n"
         f"    code = main({args!r})\n"
         "except SystemExit as exc:\n"
@@ -717,7 +719,8 @@ def test_preprocessing_handles_mixed_columns():
             "flag": [True, False, True, False],
         }
     )
-    from skneural.tabular import Data, make_preprocessor
+    from skneural.app.data import Data
+    from skneural.app.preprocessing import make_preprocessor
 
     Xt = make_preprocessor(X).fit_transform(X)
     assert np.isfinite(Xt).all()
@@ -741,7 +744,7 @@ def test_preprocessing_handles_mixed_columns():
 def test_make_model_preprocesses_only_what_the_network_cannot(
     images, kind, task, steps
 ):
-    from skneural.tabular import Data
+    from skneural.app.data import Data
 
     X = np.zeros((4, 3, 3)) if images else pd.DataFrame({"a": [1.0, 2, 3, 4]})
     data = Data(X, pd.Series([0.5, 1, 2, 3]), "t", "y", (3, 3))
@@ -757,8 +760,8 @@ def test_make_model_preprocesses_only_what_the_network_cannot(
 def test_gradient_boosting_baseline_takes_categories_natively():
     from sklearn.model_selection import KFold
 
-    from skneural.evaluation import baselines, cross_validate_models
-    from skneural.tabular import AsCategories
+    from skneural.app.evaluation import baselines, cross_validate_models
+    from skneural.app.preprocessing import AsCategories
 
     rng = np.random.default_rng(0)
     n = 90

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import textwrap
 
-from skneural._console import _kept, is_native_log, native_logs_held_back
+from skneural.app.cli._console import _kept, is_native_log, native_logs_held_back
 
 ONEDNN = (
     "I0000 00:00:1796082476.325272    4271 port.cc:153] oneDNN custom operations "
@@ -71,7 +71,7 @@ def test_loading_tensorflow_in_the_block_prints_nothing():
     code = textwrap.dedent(
         """
         import sys
-        from skneural._console import native_logs_held_back, quiet_env
+        from skneural.app.cli._console import native_logs_held_back, quiet_env
         quiet_env()
         with native_logs_held_back():
             import keras

@@ -346,7 +346,7 @@ def test_regressor_on_multichannel_signals():
     reason="apt-get install -y dataset-fashion-mnist (.ci/run installs it)",
 )
 def test_default_network_learns_a_slice_of_fashion_mnist():
-    from skneural.datasets import load_fashion_mnist
+    from skneural.app.datasets import load_fashion_mnist
 
     (X_train, y_train), (X_test, y_test) = load_fashion_mnist()
     clf = ConvClassifier(epochs=3, random_state=0).fit(X_train[:2000], y_train[:2000])

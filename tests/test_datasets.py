@@ -1,4 +1,4 @@
-"""skneural.datasets: Fashion-MNIST from the Debian package, never downloaded."""
+"""skneural.app.datasets: Fashion-MNIST from the Debian package, never downloaded."""
 
 import gzip
 import os
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from conftest import tiny
 
-from skneural.datasets import (
+from skneural.app.datasets import (
     FASHION_MNIST_CLASSES,
     FASHION_MNIST_DIR,
     load_fashion_mnist,

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import CLI_FAST
 
-from skneural import cli
+from skneural.app import cli
 
 playwright = pytest.importorskip("playwright.sync_api")
 

@@ -210,7 +210,7 @@ def test_an_interrupted_save_leaves_the_old_file(iris, tmp_path, monkeypatch):
     def interrupted(model):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(skneural.saving, "_keras_bytes", interrupted)
+    monkeypatch.setattr(skneural._modelfile, "_keras_bytes", interrupted)
     with pytest.raises(KeyboardInterrupt):
         tiny("NeuralRegressor").fit(*iris).save(path)
     assert path.read_bytes() == good
@@ -315,6 +315,27 @@ def test_references_to_code_are_refused_unless_trusted(iris, tmp_path):
         skneural.load(tmp_path / "wrapped.skn")
     back = skneural.load(tmp_path / "wrapped.skn", trusted=BUILDERS)
     np.testing.assert_array_equal(back.predict(X), est.predict(X))
+
+
+@pytest.mark.parametrize("member", ["object.skops", "networks/0.keras"])
+def test_a_damaged_member_is_refused(saved, tmp_path, member):
+    # one byte flipped inside a member's compressed data: the archive's
+    # directory is intact, the member's CRC check fails when it is read
+    data = bytearray(saved.read_bytes())
+    with zipfile.ZipFile(saved) as zf:
+        info = zf.getinfo(member)
+    name_length = int.from_bytes(
+        data[info.header_offset + 26 : info.header_offset + 28], "little"
+    )
+    extra_length = int.from_bytes(
+        data[info.header_offset + 28 : info.header_offset + 30], "little"
+    )
+    start = info.header_offset + 30 + name_length + extra_length
+    data[start + info.compress_size // 2] ^= 0xFF
+    path = tmp_path / "damaged.skn"
+    path.write_bytes(bytes(data))
+    with pytest.raises(ModelFileError, match=r"is damaged \(truncated or changed"):
+        skneural.load(path)
 
 
 def test_changed_headers_and_missing_parts_are_refused(saved, tmp_path):

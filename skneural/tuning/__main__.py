@@ -37,11 +37,11 @@ def main(argv: list[str] | None = None) -> int:
     worker.add_argument("--heartbeat", type=int, default=None, help="seconds")
     args = parser.parse_args(argv)
 
-    import joblib
-    import numpy as np
+    import joblib  # after parsing: --help stays fast
+    import numpy as np  # after parsing: --help stays fast
 
-    from . import make_storage, tune
-    from ._tune import HEARTBEAT_INTERVAL
+    from . import make_storage, tune  # after parsing: --help stays fast
+    from ._tune import HEARTBEAT_INTERVAL  # after parsing
 
     job = joblib.load(args.job)
     if not isinstance(job, dict):

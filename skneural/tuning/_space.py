@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, MutableMapping
 from typing import Any
 
-from sklearn.base import BaseEstimator
-from sklearn.pipeline import Pipeline
+from .._conv import ConvArchitectureMixin
+from .._dense import DenseArchitectureMixin
+from .._find import find_network
 
 #: What one entry of a search space may be.
 Suggestion = Any  # an optuna distribution, or a callable(trial) -> value
@@ -51,7 +52,7 @@ class SearchSpace(MutableMapping):
         return self._entries[name]
 
     def __setitem__(self, name: str, entry: Suggestion) -> None:
-        import optuna
+        import optuna  # optional: the `tune` extra
 
         if not (
             isinstance(entry, optuna.distributions.BaseDistribution) or callable(entry)
@@ -91,7 +92,7 @@ def _renamed(entry, prefix: str):
 
 def suggest(trial, name: str, entry: Suggestion):
     """Draw one value for ``name`` from ``entry`` in ``trial``."""
-    import optuna.distributions as D
+    import optuna.distributions as D  # optional: the `tune` extra
 
     if isinstance(entry, D.FloatDistribution):
         return trial.suggest_float(
@@ -203,36 +204,6 @@ def _wrapper_space(D) -> dict:
     }
 
 
-def find_network(estimator) -> tuple[str, BaseEstimator]:
-    """Return ``(prefix, step)``: the skneural estimator inside ``estimator``.
-
-    ``prefix`` is ``""`` for a bare estimator and ``"<step>__"`` (nested as
-    needed) for one inside a Pipeline; a ``TransformedTargetRegressor``
-    adds ``"regressor__"``.
-    """
-    from sklearn.compose import TransformedTargetRegressor
-
-    from ..base import BaseNeuralEstimator
-
-    if isinstance(estimator, BaseNeuralEstimator):
-        return "", estimator
-    if isinstance(estimator, TransformedTargetRegressor):
-        prefix, found = find_network(estimator.regressor)
-        return f"regressor__{prefix}", found
-    if isinstance(estimator, Pipeline):
-        for name, step in reversed(estimator.steps):
-            try:
-                prefix, found = find_network(step)
-            except TypeError:
-                continue
-            return f"{name}__{prefix}", found
-    raise TypeError(
-        f"No skneural estimator found in {type(estimator).__name__}: tune and "
-        "search_space need a skneural estimator, or a Pipeline with one as a step "
-        "(alone or in a TransformedTargetRegressor)."
-    )
-
-
 def search_space(estimator) -> SearchSpace:
     """The default Optuna search space of a skneural estimator.
 
@@ -256,10 +227,7 @@ def search_space(estimator) -> SearchSpace:
         and the batch size (their architecture is yours: add its routed
         ``model__`` parameters).
     """
-    import optuna.distributions as D
-
-    from .._conv import ConvArchitectureMixin
-    from .._dense import DenseArchitectureMixin
+    import optuna.distributions as D  # optional: the `tune` extra
 
     prefix, net = find_network(estimator)
     if isinstance(net, ConvArchitectureMixin):

@@ -17,11 +17,11 @@ from sklearn.model_selection import check_cv
 from sklearn.utils import _safe_indexing
 
 from .. import _params as P
+from .._find import find_network
 from ..backend import keras
 from ..exceptions import DivergenceError
-from ._space import as_search_space, find_network
-
-PRUNERS = ("median", "hyperband", "successive_halving", "none")
+from ._pruners import make_pruner
+from ._space import as_search_space
 
 #: Seconds between a running trial's heartbeats in a database storage.
 HEARTBEAT_INTERVAL = 10
@@ -57,7 +57,7 @@ class PruningCallback(keras.callbacks.Callback):
         return type(self)(self.trial, self.score, self.step_offset)
 
     def on_epoch_end(self, epoch, logs=None):
-        import optuna
+        import optuna  # optional: the `tune` extra
 
         value = float(self.score())
         step = self.step_offset + epoch
@@ -97,7 +97,7 @@ class TuneResult:
 
     def summary(self, top: int = 5) -> str:
         """A text table: trial counts by state and the ``top`` best trials."""
-        import optuna
+        import optuna  # optional: the `tune` extra
 
         trials = self.study_.trials
         counts = {
@@ -131,7 +131,7 @@ class TuneResult:
 
     def _estimator_params(self, trial) -> dict:
         """A trial's parameters as the estimator got them (else as drawn)."""
-        import optuna
+        import optuna  # optional: the `tune` extra
 
         try:
             return self._space(optuna.trial.FixedTrial(trial.params))
@@ -157,9 +157,9 @@ class TuneResult:
         """
         from pathlib import Path
 
-        import matplotlib.pyplot as plt
-        import optuna
-        from optuna.visualization import matplotlib as plots
+        import matplotlib.pyplot as plt  # optional: the `tune` extra
+        import optuna  # optional: the `tune` extra
+        from optuna.visualization import matplotlib as plots  # optional
 
         folder = Path(directory)
         folder.mkdir(parents=True, exist_ok=True)
@@ -216,7 +216,7 @@ def make_storage(
     -------
     optuna.storages.RDBStorage
     """
-    import optuna
+    import optuna  # optional: the `tune` extra
 
     def connect():
         with warnings.catch_warnings():
@@ -240,7 +240,7 @@ def retrying(fn, attempts: int = 5):
     itself; PostgreSQL then refuses all but one (a unique violation), and the
     others find everything created when they try again.
     """
-    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.exc import SQLAlchemyError  # optional: with optuna's RDB storage
 
     for attempt in range(attempts):
         try:
@@ -249,31 +249,6 @@ def retrying(fn, attempts: int = 5):
             if attempt == attempts - 1:
                 raise
             time.sleep(random.uniform(0.1, 0.5) * (attempt + 1))
-
-
-def make_pruner(pruner):
-    """An Optuna pruner from a name, an instance or None."""
-    import optuna
-
-    if isinstance(pruner, optuna.pruners.BasePruner):
-        return pruner
-    if pruner is None or pruner == "none":
-        return optuna.pruners.NopPruner()
-    if pruner == "median":
-        # Compare from the 3rd epoch on, once 5 trials have finished.
-        return optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=2)
-    if pruner == "hyperband":
-        return optuna.pruners.HyperbandPruner()
-    if pruner == "successive_halving":
-        return optuna.pruners.SuccessiveHalvingPruner()
-    hint = P.did_you_mean(pruner, PRUNERS) if isinstance(pruner, str) else ""
-    P.fail(
-        "tune",
-        "pruner",
-        f"one of {', '.join(map(repr, PRUNERS))}, None or an optuna pruner",
-        pruner,
-        hint,
-    )
 
 
 #: User attribute of the trial that scores the estimator as given.
@@ -361,7 +336,7 @@ def tune(
         ``best_estimator_``, ``best_params_``, ``best_score_``, ``study_``
         and ``trials_dataframe()``.
     """
-    import optuna
+    import optuna  # optional: the `tune` extra
 
     find_network(estimator)  # a clear TypeError for anything else
     space = as_search_space(search_space, estimator)

@@ -1,9 +1,10 @@
-"""The named datasets of the ``skneural`` command, and the check of a DATA name.
+"""The names the ``skneural`` command knows: tasks, models, named datasets.
 
 Only names and descriptions live here, with no import of pandas, scikit-learn
-or Keras: ``skneural datasets`` lists them, and a misspelt name or a missing
-file is refused, before any of those libraries is loaded. The loaders are in
-:mod:`skneural.tabular`.
+or Keras: the command's options take their choices from here, ``skneural
+datasets`` lists the datasets, and a misspelt name or a missing file is
+refused, before any of those libraries is loaded. The loaders are in
+:mod:`skneural.app.data`, the models in :mod:`skneural.app.models`.
 """
 
 from __future__ import annotations
@@ -11,10 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._params import did_you_mean
-from .exceptions import DataError
+from .._params import did_you_mean
+from ..exceptions import DataError
 
-__all__ = ["DATASETS", "NamedDataset", "check_file", "check_source"]
+__all__ = ["DATASETS", "MODELS", "TASKS", "NamedDataset", "check_file", "check_source"]
+
+#: What a model predicts.
+TASKS = ("regression", "classification")
+#: The kinds of network: dense (tables) or convolutional (images, signals).
+MODELS = ("dense", "conv")
 
 #: File names the command reads as tables.
 PARQUET = (".parquet", ".pq")

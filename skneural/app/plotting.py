@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
+from sklearn.metrics import ConfusionMatrixDisplay, PredictionErrorDisplay
 
 __all__ = [
     "plot_confusion_matrix",
@@ -25,7 +26,7 @@ _BLUE, _ORANGE, _GREY = "#1f77b4", "#ff7f0e", "#8c8c8c"
 
 def _figure(width: float = 6.4, height: float = 4.0):
     try:
-        from matplotlib.figure import Figure
+        from matplotlib.figure import Figure  # optional: the `cli` extra
     except ImportError:
         raise ImportError(
             "skneural's figures need matplotlib. Install it with "
@@ -104,8 +105,6 @@ def plot_confusion_matrix(y_true, y_pred, labels: Sequence | None = None):
     -------
     matplotlib.figure.Figure
     """
-    from sklearn.metrics import ConfusionMatrixDisplay
-
     labels = list(labels) if labels is not None else sorted(set(y_true) | set(y_pred))
     size = min(12.0, 3.0 + 0.45 * len(labels))
     fig = _figure(size + 1.0, size)
@@ -131,8 +130,7 @@ def plot_predictions(y_true, y_pred):
     matplotlib.figure.Figure
         Two panels, from scikit-learn's ``PredictionErrorDisplay``.
     """
-    from matplotlib.ticker import MaxNLocator
-    from sklearn.metrics import PredictionErrorDisplay
+    from matplotlib.ticker import MaxNLocator  # optional: the `cli` extra
 
     fig = _figure(11.0, 4.6)
     left, right = fig.subplots(1, 2)
@@ -159,7 +157,7 @@ def plot_model_scores(table: Sequence[Mapping[str, Any]], metric: str):
     Parameters
     ----------
     table : list of dict
-        Rows of :meth:`skneural.evaluation.CrossValidation.table`.
+        Rows of :meth:`skneural.app.evaluation.CrossValidation.table`.
     metric : str
 
     Returns

@@ -64,7 +64,7 @@ def load_fashion_mnist(data_dir: str | os.PathLike | None = None):
 
     Examples
     --------
-    >>> from skneural.datasets import load_fashion_mnist
+    >>> from skneural.app.datasets import load_fashion_mnist
     >>> (X_train, y_train), (X_test, y_test) = load_fashion_mnist()  # doctest: +SKIP
     >>> X_train.shape, X_test.shape  # doctest: +SKIP
     ((60000, 28, 28), (10000, 28, 28))

@@ -1,88 +1,26 @@
-"""Writing files atomically, and the model files of the ``skneural`` command.
+"""The model files of the ``skneural`` command: a model and what is known about it.
 
 A model file holds a :class:`ModelBundle`: the fitted scikit-learn Pipeline
 and what was learned about it (data summary, cross-validated scores, training
 histories, tuning trials), so that ``skneural report`` can describe it later.
-It is written with joblib (pickle): **load only model files you trust** —
-unpickling a file from an untrusted source can run arbitrary code.
+It is written with :func:`skneural.save`, in the safe format: no pickle, and
+nothing in the file runs as code when it loads.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-from .exceptions import ModelFileError
+from sklearn.base import BaseEstimator, is_classifier, is_regressor
 
-__all__ = [
-    "ModelBundle",
-    "ModelFileError",
-    "atomic_write",
-    "load_bundle",
-    "save_bundle",
-]
+from .. import backend
+from ..exceptions import ModelFileError
+from ..saving import load, save
 
-
-@contextlib.contextmanager
-def atomic_write(path: str | os.PathLike, mode: str = "wb") -> Iterator[IO]:
-    """Open a temporary file beside ``path``; on success, rename it to ``path``.
-
-    Readers see the old file or the whole new one, never a part: an error or
-    an interruption while writing removes the temporary file and leaves
-    ``path`` as it was.
-
-    Parameters
-    ----------
-    path : path-like
-        The file to (re)place. Its folder must exist.
-    mode : {"wb", "w"}, default="wb"
-        Binary or text (UTF-8).
-    """
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise FileNotFoundError(
-            f"Cannot write {str(path)!r}: the folder {str(folder)!r} does not exist."
-        )
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        encoding = None if "b" in mode else "utf-8"
-        with os.fdopen(fd, mode, encoding=encoding) as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        if path.exists():
-            with contextlib.suppress(OSError):
-                os.chmod(tmp, path.stat().st_mode & 0o777)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-def _versions() -> dict[str, str]:
-    import keras
-    import sklearn
-
-    from . import __version__
-
-    return {
-        "skneural": __version__,
-        "scikit-learn": sklearn.__version__,
-        "keras": keras.__version__,
-        "backend": keras.backend.backend(),
-    }
+__all__ = ["ModelBundle", "ModelFileError", "load_bundle", "save_bundle"]
 
 
 @dataclass
@@ -101,8 +39,8 @@ class ModelBundle:
     features : list of str or None
         The feature columns it was fitted on (None for images).
     data : dict
-        :func:`skneural.tabular.summarize` of the training data.
-    cv : skneural.evaluation.CrossValidation or None
+        :func:`skneural.app.data.summarize` of the training data.
+    cv : skneural.app.evaluation.CrossValidation or None
         Cross-validated scores next to the baselines.
     history : dict
         The final fit's per-epoch history (``loss``, ``val_loss``, ...).
@@ -126,7 +64,7 @@ class ModelBundle:
     created: str = field(
         default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds")
     )
-    versions: dict[str, str] = field(default_factory=_versions)
+    versions: dict[str, str] = field(default_factory=backend.versions)
 
 
 def save_bundle(bundle: ModelBundle, path: str | os.PathLike) -> None:
@@ -134,8 +72,6 @@ def save_bundle(bundle: ModelBundle, path: str | os.PathLike) -> None:
 
     See :func:`skneural.save`: no pickle; the networks as ``.keras`` files.
     """
-    from .saving import save
-
     save(bundle, path)
 
 
@@ -151,10 +87,6 @@ def load_bundle(path: str | os.PathLike) -> ModelBundle:
     ModelFileError
         The file is missing, damaged, unsafe, or holds something else.
     """
-    from sklearn.base import BaseEstimator, is_classifier, is_regressor
-
-    from .saving import load
-
     obj = load(path)
     if isinstance(obj, ModelBundle):
         return obj

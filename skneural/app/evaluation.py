@@ -28,7 +28,8 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import _safe_indexing
 
-from .tabular import AsCategories, make_preprocessor
+from .._find import find_network
+from .preprocessing import AsCategories, make_preprocessor
 
 __all__ = [
     "CrossValidation",
@@ -92,12 +93,12 @@ def baselines(X, task: str, random_state: int | None = 0) -> dict:
     A linear model (``RidgeCV`` or ``LogisticRegression``) and scikit-learn's
     own ``MLPRegressor`` / ``MLPClassifier`` (regression targets
     standardized), both after the one-hot preprocessing of
-    :func:`skneural.tabular.make_preprocessor`, the MLP with early stopping
+    :func:`skneural.app.preprocessing.make_preprocessor`, the MLP with early stopping
     from 2,000 rows of ``X`` up (on fewer, its 10% validation part is too
     small to stop on). For a table, also ``HistGradientBoostingRegressor`` /
     ``HistGradientBoostingClassifier`` with their defaults, on the table as
     it is: its text, boolean and category columns become pandas categories
-    (:class:`skneural.tabular.AsCategories`), split on natively.
+    (:class:`skneural.app.preprocessing.AsCategories`), split on natively.
 
     Parameters
     ----------
@@ -167,17 +168,11 @@ def baselines(X, task: str, random_state: int | None = 0) -> dict:
 
 
 def network_of(model):
-    """The fitted skneural estimator inside a model (Pipeline, target wrapper)."""
-    from .base import BaseNeuralEstimator
-
-    while not isinstance(model, BaseNeuralEstimator):
-        if isinstance(model, Pipeline):
-            model = model.steps[-1][1]
-        elif isinstance(model, TransformedTargetRegressor):
-            model = getattr(model, "regressor_", model.regressor)
-        else:
-            return None
-    return model
+    """The fitted skneural estimator inside a model, or None (a baseline)."""
+    try:
+        return find_network(model, fitted=True)[1]
+    except TypeError:
+        return None
 
 
 @dataclass

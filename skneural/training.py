@@ -17,6 +17,7 @@ import numpy as np
 
 from ._params import did_you_mean, fail
 from .backend import keras
+from .exceptions import DivergenceError
 
 #: Hidden-layer activations, with scikit-learn's names as aliases.
 ACTIVATIONS = {
@@ -351,8 +352,6 @@ class EpochGuard(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         """Record the epoch's logs; raise if the loss is not finite."""
-        from .exceptions import DivergenceError
-
         logs = {k: float(v) for k, v in (logs or {}).items()}
         for key in ("loss", "val_loss"):
             value = logs.get(key)

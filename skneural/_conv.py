@@ -16,6 +16,7 @@ from . import _params as P
 from ._dense import DenseArchitectureMixin
 from .architectures import build_conv_network
 from .architectures.conv import feature_map_sizes
+from .exceptions import DataError
 from .training import resolve_activation
 
 _FLIPS = ("horizontal", "vertical", "horizontal_and_vertical")
@@ -60,7 +61,7 @@ def input_layout(
         size = math.prod(target)
         if len(sample_shape) == 1:
             if sample_shape[0] != size:
-                raise ValueError(
+                raise DataError(
                     f"{owner}: image_shape={tuple(image_shape)} holds {size} values "
                     f"per sample, but X has {sample_shape[0]} features. Set "
                     "image_shape to the shape of one sample (height, width, "
@@ -68,7 +69,7 @@ def input_layout(
                 )
             return target
         if input_layout(owner, sample_shape, conv_dims, None) != target:
-            raise ValueError(
+            raise DataError(
                 f"{owner}: X has samples of shape {sample_shape}, which does not "
                 f"match image_shape={tuple(image_shape)}. Leave image_shape=None "
                 "for images passed unflattened, or flatten them to "
@@ -77,7 +78,7 @@ def input_layout(
         return target
     if len(sample_shape) == 1:
         if conv_dims == 2:
-            raise ValueError(
+            raise DataError(
                 f"{owner}: 2-D convolutions on X of shape (n, {sample_shape[0]}) "
                 "need image_shape=(height, width, channels) to unflatten each row. "
                 "Set image_shape, pass images of shape (n, height, width[, "
@@ -88,7 +89,7 @@ def input_layout(
         return sample_shape if conv_dims == 1 else (*sample_shape, 1)
     if len(sample_shape) == 3 and conv_dims != 1:
         return sample_shape
-    raise ValueError(
+    raise DataError(
         f"{owner} accepts {ACCEPTED_SHAPES}. Received X with samples of shape "
         f"{sample_shape} (conv_dims={conv_dims!r})."
     )
@@ -145,7 +146,7 @@ class ConvArchitectureMixin(DenseArchitectureMixin):
                 self._check_layout(shape)
             X = np.reshape(np.asarray(X), (shape[0], math.prod(shape[1:])))
         elif shape is not None and len(shape) < 2:
-            raise ValueError(
+            raise DataError(
                 f"{owner} accepts {ACCEPTED_SHAPES}. Received X of shape {shape}. "
                 "Reshape your data with X.reshape(-1, 1) if it holds one feature, "
                 "or X.reshape(1, -1) if it is one sample."
@@ -186,7 +187,7 @@ class ConvArchitectureMixin(DenseArchitectureMixin):
             layout = None
         if layout != fitted:
             shown = ", ".join(map(str, fitted))
-            raise ValueError(
+            raise DataError(
                 f"{type(self).__name__} was fitted on samples of shape {fitted}, "
                 f"but X has samples of shape {sample}. Pass X of shape (n, {shown}) "
                 f"or flattened, of shape (n, {math.prod(fitted)})."
@@ -274,13 +275,13 @@ class ConvArchitectureMixin(DenseArchitectureMixin):
                 pool_size=arch["pool_size"],
             )
         except ValueError as exc:
-            raise ValueError(f"{owner}: {exc}") from None
+            raise DataError(f"{owner}: {exc}") from None
         augments = arch["random_flip"] is not None or any(
             arch[name]
             for name in ("random_rotation", "random_zoom", "random_translation")
         )
         if augments and len(shape) != 3:
-            raise ValueError(
+            raise DataError(
                 f"{owner}: random_flip, random_rotation, random_zoom and "
                 "random_translation apply to images (2-D convolutions), but the "
                 f"network reads 1-D signals of shape {shape}. Leave them at their "

@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from .exceptions import MissingFileError
+
 __all__ = ["atomic_write"]
 
 
@@ -30,7 +32,7 @@ def atomic_write(path: str | os.PathLike, mode: str = "wb") -> Iterator[IO]:
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise FileNotFoundError(
+        raise MissingFileError(
             f"Cannot write {str(path)!r}: the folder {str(folder)!r} does not exist."
         )
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")

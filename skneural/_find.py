@@ -14,6 +14,7 @@ from sklearn.compose import TransformedTargetRegressor
 from sklearn.pipeline import Pipeline
 
 from .base import BaseNeuralEstimator
+from .exceptions import DataTypeError
 
 __all__ = ["find_network", "find_networks"]
 
@@ -58,7 +59,7 @@ def find_network(model: Any, *, fitted: bool = False) -> tuple[str, Any]:
         except TypeError:
             continue
         return prefix + rest, found
-    raise TypeError(
+    raise DataTypeError(
         f"No skneural estimator found in {type(model).__name__}: give a skneural "
         "estimator, or a Pipeline with one as a step (alone or in a "
         "TransformedTargetRegressor)."

@@ -29,7 +29,7 @@ from ._files import atomic_write
 from ._pool import Network
 from .backend import keras, versions
 from .devices import PRECISIONS, Placement
-from .exceptions import ModelFileError
+from .exceptions import DataTypeError, ModelFileError
 
 __all__ = ["ESTIMATORS", "read", "write"]
 
@@ -123,7 +123,7 @@ def _stand_in(est, networks: list) -> _Network:
     """The plain-data stand-in of a skneural estimator; its model goes to networks."""
     name = type(est).__name__
     if name not in ESTIMATORS or type(est).__module__.split(".")[0] != "skneural":
-        raise TypeError(
+        raise DataTypeError(
             f"Cannot save a {type(est).__qualname__}: only skneural's own estimators "
             f"({', '.join(ESTIMATORS)}) can be saved in the safe format. Use joblib "
             "for your subclasses (and load such files only from trusted sources)."
@@ -144,7 +144,7 @@ def _plain(value, where: str, networks: list):
         networks.append(value)
         return _Network("keras.Model", {}, len(networks) - 1)
     if isinstance(value, keras.callbacks.Callback):
-        raise TypeError(
+        raise DataTypeError(
             f"Cannot save {where}: the callback {type(value).__name__} can only be "
             "stored as code. Callbacks only act while fitting: set callbacks=None "
             "before saving (est.set_params(callbacks=None)), or use joblib for a "
@@ -170,7 +170,7 @@ def _plain(value, where: str, networks: list):
             config = keras.saving.serialize_keras_object(value)
             return _KerasObject(json.dumps(config))
         except Exception as exc:
-            raise TypeError(
+            raise DataTypeError(
                 f"Cannot save {where}: Keras cannot serialize the "
                 f"{type(value).__name__} it holds ({exc}). Use a name such as "
                 "'adam' instead, or joblib for a file you will load only yourself."

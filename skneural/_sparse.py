@@ -29,6 +29,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import devices
 from .backend import keras, seeded
+from .exceptions import DataError
 
 __all__ = ["RowBatches", "SparseRows", "SparseScaler", "fit_sparse", "validate_sparse"]
 
@@ -78,7 +79,7 @@ class SparseRows:
     def map(self, then, width: int) -> SparseRows:
         """The same rows, each dense block passed through ``then``."""
         if self.then is not None:
-            raise ValueError("SparseRows.map: these rows are already mapped.")
+            raise DataError("SparseRows.map: these rows are already mapped.")
         return SparseRows(self.matrix, then, width)
 
     def stored_values(self) -> np.ndarray:
@@ -101,7 +102,7 @@ def validate_sparse(estimator, X, *, reset: bool, y="no_validation", min_samples
     name = type(estimator).__name__
     expected = None if reset else getattr(estimator, "n_features_in_", None)
     if expected is not None and X.ndim == 2 and X.shape[1] != expected:
-        raise ValueError(
+        raise DataError(
             f"X has {X.shape[1]} features, but {name} is expecting {expected} "
             "features as input. A sparse X needs the columns of the training "
             "matrix: transform new data with the transformer fitted on the "
@@ -138,7 +139,7 @@ def validate_sparse(estimator, X, *, reset: bool, y="no_validation", min_samples
 def _refuse_non_finite(values: np.ndarray, name: str) -> None:
     nan = int(np.isnan(values).sum())
     if nan:
-        raise ValueError(
+        raise DataError(
             f"{name}: X is a sparse matrix holding {nan} NaN value(s) among its "
             "stored entries. Missing values are filled only in pandas "
             "DataFrames: replace them before the network (e.g. with "
@@ -146,7 +147,7 @@ def _refuse_non_finite(values: np.ndarray, name: str) -> None:
         )
     inf = int(np.isinf(values).sum())
     if inf:
-        raise ValueError(
+        raise DataError(
             f"{name}: X is a sparse matrix holding {inf} infinite value(s) (or "
             "values beyond float32's range, about 3.4e38) among its stored "
             "entries. Replace them with finite values, or clip them, e.g. "

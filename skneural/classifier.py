@@ -14,6 +14,7 @@ from ._conv import CONV_DEFAULTS, ConvArchitectureMixin
 from ._dense import DENSE_DEFAULTS, DenseArchitectureMixin
 from ._docs import fill
 from .base import BaseNeuralEstimator
+from .exceptions import DataError
 from .targets import ClassificationTargetEncoder
 from .training import CLASSIFICATION_LOSSES
 
@@ -85,7 +86,7 @@ class BaseNeuralClassifier(ClassifierMixin, BaseNeuralEstimator):
         self : object
         """
         if not self._fitted() and classes is None and np.ndim(y) == 1:
-            raise ValueError(
+            raise DataError(
                 f"{type(self).__name__}.partial_fit needs `classes=` on its first "
                 "call: a later batch may hold labels this one lacks. Pass every "
                 "label, e.g. classes=np.unique(y_all)."

@@ -14,11 +14,14 @@ if TYPE_CHECKING:  # imported on first use, by __getattr__ below
 
 __all__ = [
     "DataError",
+    "DataTypeError",
     "DeviceMemoryError",
     "DivergenceError",
     "FitInterruptedWarning",
     "InvalidParameterError",
+    "MissingFileError",
     "ModelFileError",
+    "NoResultError",
     "NotFittedError",
     "SkneuralError",
     "UsageError",
@@ -78,11 +81,34 @@ class ModelFileError(SkneuralError, ValueError):
 
 
 class DataError(SkneuralError, ValueError):
-    """The data given to the ``skneural`` command cannot be used as given.
+    """The data cannot be used as given.
 
-    The message says why and what to do (a missing file or column, an empty
-    table, a target with a single value, ...).
+    Raised for what an estimator's ``fit`` or ``predict`` is given (``X``,
+    ``y``, ``sample_weight``, ``classes``) and for the data of the
+    ``skneural`` command. The message says why and what to do (a missing
+    column, an empty table, an unseen label, a target with a single value,
+    ...).
     """
+
+
+class DataTypeError(SkneuralError, TypeError):
+    """The data, or an object handed to skneural, is of a type it cannot take.
+
+    For example a sparse matrix given to a convolutional network, or an
+    object without a skneural estimator where one is needed; the message
+    names the type to give instead.
+    """
+
+
+class MissingFileError(SkneuralError, FileNotFoundError):
+    """A file or folder that skneural needs is not there.
+
+    The message says which, and how to get it.
+    """
+
+
+class NoResultError(SkneuralError, RuntimeError):
+    """A search ended without a result (no trial completed, for example)."""
 
 
 class UsageError(SkneuralError, ValueError):

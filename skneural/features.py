@@ -37,7 +37,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._params import did_you_mean
 from ._sparse import SparseRows
-from .exceptions import InvalidParameterError
+from .exceptions import DataError, InvalidParameterError
 
 __all__ = ["TableEncoder", "categorical_columns", "is_table"]
 
@@ -166,7 +166,7 @@ default="auto"
             and not pd.api.types.is_bool_dtype(frame.iloc[:, i].dtype)
         ]
         if text:
-            raise ValueError(
+            raise DataError(
                 f"Column(s) {', '.join(map(repr, text[:5]))} hold text or "
                 "categories but are not among categorical_features="
                 f"{self.categorical_features!r}: name them there too, or use "
@@ -308,7 +308,7 @@ default="auto"
         else:
             array = np.asarray(X, dtype=object if _has_text(X) else None)
             if array.ndim != 2:
-                raise ValueError(
+                raise DataError(
                     f"Expected a 2-D table (n_samples, n_features), got an array of "
                     f"shape {array.shape}."
                 )
@@ -326,7 +326,7 @@ default="auto"
 
     def _check_width(self, n_columns: int) -> None:
         if n_columns != self.n_features_in_:
-            raise ValueError(
+            raise DataError(
                 f"X has {n_columns} features, but {type(self).__name__} is "
                 f"expecting {self.n_features_in_} features as input."
             )
@@ -373,7 +373,7 @@ default="auto"
         infinite = np.isinf(numbers_).any(axis=0)
         if infinite.any():
             column = names[self.numeric_columns_[int(infinite.argmax())]]
-            raise ValueError(
+            raise DataError(
                 f"Input X contains infinity (column {str(column)!r}). Replace it "
                 "with a finite value, or with NaN to treat it as missing."
             )
@@ -392,7 +392,7 @@ default="auto"
                 for i in self.numeric_columns_
                 if _is_categorical(frame.iloc[:, i])
             ]
-            raise ValueError(
+            raise DataError(
                 f"Column(s) {', '.join(map(repr, bad)) or '?'} hold text, but were "
                 "numeric when the encoder was fitted. Give the columns the same "
                 f"types as in training ({exc})."

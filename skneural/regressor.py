@@ -14,6 +14,7 @@ from ._dense import DENSE_DEFAULTS, DenseArchitectureMixin
 from ._docs import fill
 from .backend import keras
 from .base import BaseNeuralEstimator, holds_text, refuse_non_numeric
+from .exceptions import DataError
 from .targets import RegressionTargetEncoder
 from .training import REGRESSION_LOSSES
 
@@ -72,7 +73,7 @@ class BaseNeuralRegressor(RegressorMixin, BaseNeuralEstimator):
         except ValueError:
             return  # ragged: validate_data explains
         if holds_text(arr):
-            raise ValueError(
+            raise DataError(
                 f"{name} needs a numeric target, but y contains strings. For class "
                 "labels use a classifier; convert numbers stored as text with "
                 "y.astype(float)."

@@ -16,6 +16,8 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
+from .exceptions import DataError
+
 #: Keras loss names whose targets are one-hot rows.
 CATEGORICAL_LOSSES = frozenset(
     {
@@ -90,7 +92,7 @@ class RegressionTargetEncoder(TransformerMixin, BaseEstimator):
         self.target_type_ = "continuous" if y.ndim == 1 else "continuous-multioutput"
         widths = self.output_widths
         if widths is not None and sum(widths) != self.n_outputs_:
-            raise ValueError(
+            raise DataError(
                 f"y has {self.n_outputs_} target column(s), but the network's "
                 f"{len(widths)} outputs predict {sum(widths)} values "
                 f"({' + '.join(map(str, widths))}). Pass y with one column per "
@@ -127,7 +129,7 @@ class RegressionTargetEncoder(TransformerMixin, BaseEstimator):
         y = np.asarray(y, dtype=np.float64)
         width = 1 if y.ndim == 1 else int(np.prod(y.shape[1:]))
         if width != self.n_outputs_:
-            raise ValueError(
+            raise DataError(
                 f"y has {width} target column(s), but the network was fitted with "
                 f"{self.n_outputs_} output(s). Continued training (partial_fit, "
                 "warm_start) needs targets of the same width; call fit with "
@@ -135,14 +137,14 @@ class RegressionTargetEncoder(TransformerMixin, BaseEstimator):
             )
         if not np.all(np.isfinite(y)):
             found = "NaN" if np.isnan(y).any() else "infinity"
-            raise ValueError(
+            raise DataError(
                 f"Input y contains {found} (a missing target, e.g. None, is NaN). "
                 "Drop those samples or fill the target in."
             )
         y = (y.reshape(len(y), -1) - self._mean) / self._scale
         largest = float(np.max(np.abs(y), initial=0.0))
         if largest > float(np.finfo(np.float32).max):
-            raise ValueError(
+            raise DataError(
                 f"y contains values too large for the network, which computes in "
                 f"float32 (largest |y| is {largest:.3g}; float32 holds up to "
                 f"{float(np.finfo(np.float32).max):.3g}). Scale the target, for "
@@ -254,7 +256,7 @@ class ClassificationTargetEncoder(TransformerMixin, BaseEstimator):
             self.mode_ = "multilabel"
             return self
         if target_type not in ("binary", "multiclass"):
-            raise ValueError(
+            raise DataError(
                 f"Unknown label type: {target_type!r}. Classifiers need discrete "
                 "labels (binary or multiclass) in a 1-D y, or a 0/1 indicator matrix "
                 "for multilabel targets. For a continuous target use a regressor."
@@ -264,7 +266,7 @@ class ClassificationTargetEncoder(TransformerMixin, BaseEstimator):
         if self.classes is not None:
             _check_labels_known(y, classes)
         if len(classes) < 2 and not self.single_class:
-            raise ValueError(
+            raise DataError(
                 f"y has only one class ({classes[0]!r}); a classifier needs at least "
                 "2 classes to learn from. Check that the target column is the right "
                 "one, or that your split kept more than one class."
@@ -310,20 +312,20 @@ class ClassificationTargetEncoder(TransformerMixin, BaseEstimator):
         if self.mode_ == "multilabel":
             y = np.asarray(y)
             if y.ndim != 2 or y.shape[1] != self.n_outputs_:
-                raise ValueError(
+                raise DataError(
                     f"y has shape {shape}, but the estimator was fitted on a "
                     f"multilabel indicator matrix of {self.n_outputs_} columns. "
                     "Continued training (partial_fit, warm_start) needs the same "
                     "labels; call fit with warm_start=False to start over."
                 )
             if not np.isin(y, (0, 1)).all():
-                raise ValueError(
+                raise DataError(
                     "y must be a 0/1 indicator matrix like the one the estimator "
                     "was fitted on, but it holds other values."
                 )
             return y.astype(np.float32)
         if len(shape) == 2 and shape[1] != 1:
-            raise ValueError(
+            raise DataError(
                 f"y has shape {shape}, but the estimator was fitted on single-label "
                 f"targets (one of the classes {self.classes_.tolist()} per sample). "
                 "Pass a 1-D y, or call fit with warm_start=False to start over."
@@ -355,7 +357,7 @@ class ClassificationTargetEncoder(TransformerMixin, BaseEstimator):
         if p.shape[1] == 1:  # one sigmoid unit: probability of the second class
             p = np.column_stack([1.0 - p[:, 0], p[:, 0]])
         if p.shape[1] != len(self.classes_):
-            raise ValueError(
+            raise DataError(
                 f"The network has {p.shape[1]} outputs, but there are "
                 f"{len(self.classes_)} classes {self.classes_.tolist()}: give the "
                 "output layer one unit per class (or one sigmoid unit for two)."
@@ -392,7 +394,7 @@ def _check_label_values(labels, what: str) -> None:
     except ValueError:
         return  # ragged: validation explains
     if arr.dtype.kind == "f" and np.isnan(arr).any():
-        raise ValueError(
+        raise DataError(
             f"{what} contains NaN: a class label cannot be missing. Drop those "
             "samples or give them a label of their own, e.g. -1."
         )
@@ -401,7 +403,7 @@ def _check_label_values(labels, what: str) -> None:
     kinds = set()
     for v in arr.ravel():
         if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v):
-            raise ValueError(
+            raise DataError(
                 f"{what} contains missing labels (None or NaN). Drop those samples "
                 "or give them a label of their own, e.g. 'missing'."
             )
@@ -412,7 +414,7 @@ def _check_label_values(labels, what: str) -> None:
         else:
             kinds.add(type(v).__name__)
     if len(kinds) > 1:
-        raise ValueError(
+        raise DataError(
             f"{what} mixes labels of types {', '.join(sorted(kinds))}, which cannot "
             "be ordered into classes. Convert them to one type, e.g. with "
             "y.astype(str)."
@@ -422,7 +424,7 @@ def _check_label_values(labels, what: str) -> None:
 def _check_labels_known(y: np.ndarray, classes: np.ndarray) -> None:
     unknown = np.setdiff1d(np.unique(y), classes)
     if unknown.size:
-        raise ValueError(
+        raise DataError(
             f"y contains labels {unknown.tolist()} that are not in classes "
             f"{classes.tolist()}. Pass every label the target can take with "
             "`classes=` on the first call to partial_fit."

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..exceptions import DataError, MissingFileError
+
 #: Where the Debian package puts the files.
 FASHION_MNIST_DIR = Path("/usr/share/datasets/fashion-mnist")
 
@@ -79,7 +81,7 @@ def load_fashion_mnist(data_dir: str | os.PathLike | None = None):
         if not (folder / name).is_file()
     ]
     if missing:
-        raise FileNotFoundError(
+        raise MissingFileError(
             f"Fashion-MNIST is not installed: {', '.join(missing)} not found in "
             f"{folder}. Install the Debian package with `sudo apt-get install -y "
             "dataset-fashion-mnist`, or pass data_dir= (or set "
@@ -91,7 +93,7 @@ def load_fashion_mnist(data_dir: str | os.PathLike | None = None):
         X = _read_idx(folder / images, _IMAGES_MAGIC)
         y = _read_idx(folder / labels, _LABELS_MAGIC)
         if len(X) != len(y):
-            raise ValueError(
+            raise DataError(
                 f"{folder / images} has {len(X)} images but {folder / labels} has "
                 f"{len(y)} labels: the files do not belong together. Reinstall "
                 "them (apt-get install --reinstall dataset-fashion-mnist)."
@@ -107,12 +109,12 @@ def _read_idx(path: Path, magic: int) -> np.ndarray:
         with gzip.open(path, "rb") as f:
             raw = f.read()
     except (OSError, EOFError) as exc:
-        raise ValueError(f"{path} is not a readable gzip file ({exc}). {hint}") from exc
+        raise DataError(f"{path} is not a readable gzip file ({exc}). {hint}") from exc
     ndim = magic - 2048
     header = 4 * (1 + ndim)
     found = int.from_bytes(raw[:4], "big") if len(raw) >= 4 else None
     if found != magic or len(raw) < header:
-        raise ValueError(
+        raise DataError(
             f"{path} is not an idx file of {ndim}-D uint8 data "
             f"(magic number {found}, expected {magic}). {hint}"
         )
@@ -121,7 +123,7 @@ def _read_idx(path: Path, magic: int) -> np.ndarray:
     )
     size = int(np.prod(shape))
     if len(raw) - header != size:
-        raise ValueError(
+        raise DataError(
             f"{path} holds {len(raw) - header} bytes of data, but its header "
             f"announces shape {shape} ({size} bytes): the file is truncated or "
             f"corrupt. {hint}"

@@ -21,6 +21,7 @@ from sklearn.impute import SimpleImputer
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
 
+from ..exceptions import DataTypeError
 from ..features import categorical_columns as _categorical_positions
 
 __all__ = ["AsCategories", "categorical_columns", "make_preprocessor"]
@@ -167,7 +168,7 @@ class AsCategories(TransformerMixin, BaseEstimator):
 
     def _check_frame(self, X) -> pd.DataFrame:
         if not isinstance(X, pd.DataFrame):
-            raise TypeError(
+            raise DataTypeError(
                 f"{type(self).__name__} takes a pandas DataFrame (a table with "
                 f"column types); got {type(X).__name__}."
             )

@@ -6,6 +6,7 @@ import math
 from collections.abc import Sequence
 
 from ..backend import keras
+from ..exceptions import DataError
 from ..meta import Meta
 from .blocks import dense_head, fresh_initializer, regularizer
 
@@ -32,7 +33,7 @@ def spatial_window(value, rank: int, name: str) -> tuple[int, ...]:
     value = tuple(value)
     if len(value) != rank:
         dims = "one value" if rank == 1 else f"{rank} values (height, width)"
-        raise ValueError(
+        raise DataError(
             f"`{name}`={value!r} does not fit {rank}-D convolutions: pass an int or "
             f"a tuple of {dims}."
         )
@@ -87,7 +88,7 @@ def feature_map_sizes(
             return tuple(math.ceil(s / st) for s, st in zip(size, step, strict=True))
         if any(w > s for w, s in zip(window, size, strict=True)):
             param = "kernel_size" if what == "kernel" else "pool_size"
-            raise ValueError(
+            raise DataError(
                 f"the {'x'.join(map(str, window))} {what} of conv block {block} is "
                 f"larger than its {'x'.join(map(str, size))} input "
                 "(padding='valid'), so the network cannot be built. Use a smaller "
@@ -223,7 +224,7 @@ def build_conv_network(
     """
     rank = len(meta.input_shape) - 1
     if rank not in (1, 2):
-        raise ValueError(
+        raise DataError(
             "build_conv_network needs inputs of shape (steps, channels) or "
             f"(height, width, channels); got {meta.input_shape}."
         )
@@ -246,7 +247,7 @@ def build_conv_network(
         random_translation=random_translation,
     )
     if augment and rank != 2:
-        raise ValueError(
+        raise DataError(
             "Random flips, rotations, zooms and translations apply to images "
             "(2-D convolutions), not to 1-D signals: leave them at their defaults."
         )

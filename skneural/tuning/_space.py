@@ -8,6 +8,7 @@ from typing import Any
 from .._conv import ConvArchitectureMixin
 from .._dense import DenseArchitectureMixin
 from .._find import find_network
+from ..exceptions import InvalidParameterError
 
 #: What one entry of a search space may be.
 Suggestion = Any  # an optuna distribution, or a callable(trial) -> value
@@ -57,7 +58,7 @@ class SearchSpace(MutableMapping):
         if not (
             isinstance(entry, optuna.distributions.BaseDistribution) or callable(entry)
         ):
-            raise TypeError(
+            raise InvalidParameterError(
                 f"Search space entry {name!r} must be an optuna distribution or a "
                 f"function trial -> value; got {entry!r}."
             )
@@ -105,7 +106,9 @@ def suggest(trial, name: str, entry: Suggestion):
     if isinstance(entry, D.CategoricalDistribution):
         return trial.suggest_categorical(name, entry.choices)
     if isinstance(entry, D.BaseDistribution):
-        raise TypeError(f"Unsupported optuna distribution for {name!r}: {entry!r}")
+        raise InvalidParameterError(
+            f"Unsupported optuna distribution for {name!r}: {entry!r}"
+        )
     return entry(trial)
 
 
@@ -249,7 +252,7 @@ def as_search_space(space, estimator) -> Callable:
         return space
     if isinstance(space, MutableMapping | dict):
         return SearchSpace(space)
-    raise TypeError(
+    raise InvalidParameterError(
         "search_space must be a SearchSpace, a dict of parameter name -> optuna "
         f"distribution (or function trial -> value), or a function trial -> dict "
         f"of parameters; got {type(space).__name__}."

@@ -19,7 +19,7 @@ from sklearn.utils import _safe_indexing
 from .. import _params as P
 from .._find import find_network
 from ..backend import keras
-from ..exceptions import DivergenceError
+from ..exceptions import DivergenceError, NoResultError
 from ._pruners import make_pruner
 from ._space import as_search_space
 
@@ -405,7 +405,7 @@ def tune(
     if not complete:
         states = [t.state.name.lower() for t in study.trials]
         counts = ", ".join(f"{states.count(s)} {s}" for s in sorted(set(states)))
-        raise RuntimeError(
+        raise NoResultError(
             f"No trial of study {study.study_name!r} completed ({counts}): there is "
             "no best estimator. Run more trials, or prune less (pruner=None)."
         )

@@ -46,11 +46,11 @@ from .training import (
     EpochGuard,
     auto_batch_size,
     auto_learning_rate,
-    copy_callbacks,
     is_out_of_memory,
+    make_callbacks,
+    make_loss,
+    make_metrics,
     make_optimizer,
-    resolve_loss,
-    resolve_metrics,
     restore,
     snapshot,
 )
@@ -320,8 +320,8 @@ class BaseNeuralEstimator(BaseEstimator):
             ),
             warm_start=P.check_bool(name, "warm_start", self.warm_start),
             verbose=_check_verbose(name, self.verbose),
-            metrics=resolve_metrics(name, self.metrics),
-            callbacks=copy_callbacks(name, self.callbacks),
+            metrics=make_metrics(name, self.metrics) or [],
+            callbacks=make_callbacks(name, self.callbacks),
             fit_extra={},
         )
 
@@ -599,11 +599,17 @@ class BaseNeuralEstimator(BaseEstimator):
         name = type(self).__name__
         with global_rng_preserved():  # Keras draws seeds when it makes objects
             builder, arch = self._architecture(meta, len(keras.tree.flatten(X)[0]))
-            loss = resolve_loss(
-                name, self.loss, self._default_loss(encoders[1]), self._LOSS_NAMES
+            loss = make_loss(
+                name,
+                self.loss,
+                auto=self._default_loss(encoders[1]),
+                names=self._LOSS_NAMES,
             )
             optimizer = make_optimizer(
-                name, self.optimizer, p.learning_rate, p.momentum
+                name,
+                self.optimizer,
+                learning_rate=p.learning_rate,
+                momentum=p.momentum,
             )
         lr, opt_key = _optimizer_key(optimizer)
         key = structure_key(

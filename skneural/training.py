@@ -15,6 +15,8 @@ import copy
 import inspect
 import math
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -174,6 +176,94 @@ def auto_learning_rate(batch_size: int) -> float:
     larger step), up to 0.004 at 512 samples and more.
     """
     return 0.001 * math.sqrt(min(max(batch_size, 32), 512) / 32)
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    """How one call of ``fit`` or ``partial_fit`` trains: checked settings.
+
+    Each estimator makes one from its hyperparameters at the start of every
+    call (``_training_config``); :meth:`for_call` then resolves what depends
+    on the data and the call into a new one. The defaults are what an
+    estimator without such a setting gets (no early stopping, no extra
+    ``model.fit`` arguments, the optimizer's own learning rate).
+
+    Attributes
+    ----------
+    epochs : int
+        Epochs of this call.
+    batch_size : int or "auto"
+        Rows per step; -1 all rows (resolved by :meth:`for_call`).
+    shuffle : bool
+        Visit the rows in a new order each epoch.
+    verbose : int
+        0 silent, 1 progress bar, 2 one line per epoch.
+    callbacks : tuple of keras.callbacks.Callback
+        The user's callbacks, fresh for this call.
+    learning_rate : float, "auto" or None
+        The estimator's learning rate; None where the optimizer given has
+        its own (the wrappers).
+    early_stopping : bool or "auto"
+        Stop when the validation (or training) loss stops improving.
+    validation_fraction : float
+        Fraction of the rows held out for early stopping.
+    patience : int
+        Epochs without improvement before stopping.
+    min_delta : float
+        The least change that counts as an improvement.
+    restore_best_weights : bool
+        End early stopping with the best epoch's weights.
+    reduce_lr_on_plateau : bool
+        Lower the learning rate when the loss stops improving.
+    fit_kwargs : mapping
+        Further ``keras.Model.fit`` arguments, passed on as given (the
+        wrappers' ``fit__*``); training then goes through ``model.fit``.
+    fit_shown : mapping
+        How the user named each of ``fit_kwargs`` (``fit__foo``, ``foo=``),
+        for messages.
+    """
+
+    epochs: int
+    batch_size: int | str
+    shuffle: bool = True
+    verbose: int = 0
+    callbacks: tuple = ()
+    learning_rate: float | str | None = None
+    early_stopping: bool | str = False
+    validation_fraction: float = 0.0
+    patience: int = 0
+    min_delta: float = 0.0
+    restore_best_weights: bool = False
+    reduce_lr_on_plateau: bool = False
+    fit_kwargs: Mapping[str, Any] = field(default_factory=dict)
+    fit_shown: Mapping[str, str] = field(default_factory=dict)
+
+    def for_call(self, n_rows: int, epochs: int | None) -> TrainingConfig:
+        """Return the configuration resolved for ``n_rows`` training rows and a call.
+
+        ``"auto"`` early stopping, batch size and learning rate take their
+        values for the data, and a batch size of -1 becomes ``n_rows``.
+        ``epochs`` is None for ``fit``; otherwise (``partial_fit``: 1) it
+        replaces the parameter and there is no early stopping.
+        """
+        early_stopping = self.early_stopping
+        if isinstance(early_stopping, str):  # "auto"
+            early_stopping = n_rows >= AUTO_EARLY_STOPPING_ROWS
+        batch_size = self.batch_size
+        if isinstance(batch_size, str):  # "auto"
+            batch_size = auto_batch_size(n_rows)
+        elif batch_size == -1:
+            batch_size = n_rows
+        learning_rate = self.learning_rate
+        if isinstance(learning_rate, str):  # "auto"
+            learning_rate = auto_learning_rate(batch_size)
+        return replace(
+            self,
+            epochs=self.epochs if epochs is None else epochs,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            early_stopping=early_stopping and epochs is None,
+        )
 
 
 def make_optimizer(

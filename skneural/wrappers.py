@@ -13,7 +13,6 @@ from __future__ import annotations
 import copy
 import inspect
 import warnings
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -37,7 +36,13 @@ from .targets import (
     RegressionTargetEncoder,
     loss_name,
 )
-from .training import make_callbacks, make_loss, make_metrics, make_optimizer
+from .training import (
+    TrainingConfig,
+    make_callbacks,
+    make_loss,
+    make_metrics,
+    make_optimizer,
+)
 
 #: Where routed parameters go, by prefix.
 ROUTES = (
@@ -112,14 +117,12 @@ class KerasWrapperMixin:
         if training and not self._holds_out_validation():
             min_samples = 1
         kinds = _data_kinds(X, y) if training else None
-        out = super()._validate_X(X, reset=reset, y=y, min_samples=min_samples)
+        X_out, y_out = super()._validate_X(X, reset=reset, y=y, min_samples=min_samples)
         if training and reset:
             self._data_kinds = kinds
         elif training:
             _check_same_kinds(type(self).__name__, self.__dict__, kinds)
-        shape = tuple(
-            int(d) for d in (out[0] if isinstance(out, tuple) else out).shape[1:]
-        )
+        shape = tuple(int(d) for d in X_out.shape[1:])
         name = type(self).__name__
         if 0 in shape:
             raise ValueError(
@@ -128,10 +131,7 @@ class KerasWrapperMixin:
             )
         if reset:
             self._sample_shape = shape
-            self._X_given = (
-                (len(out[0] if isinstance(out, tuple) else out), *shape),
-                _given_dtype(X),
-            )
+            self._X_given = ((len(X_out), *shape), _given_dtype(X))
         else:
             fitted = self.__dict__.get("_sample_shape")
             if fitted is not None and shape != fitted:
@@ -140,7 +140,7 @@ class KerasWrapperMixin:
                     f"samples of shape {shape}. Pass X of shape "
                     f"(n, {', '.join(map(str, fitted))})."
                 )
-        return out
+        return X_out, y_out
 
     def _draw_seed(self, rng: np.random.RandomState) -> int:
         # As in scikeras: a RandomState instance is read, not advanced, so
@@ -389,9 +389,17 @@ class KerasWrapperMixin:
         """
         return {k: v for k, v in self._free_params().items() if k in names}
 
-    def _training_params(self) -> SimpleNamespace:
+    def _training_config(self) -> TrainingConfig:
+        """The training settings from parameters and ``fit`` arguments.
+
+        Arguments of ``Model.fit`` (``fit__*`` parameters, those named in
+        ``_fit_kwargs``, those of this ``fit`` call) set the batch size,
+        epochs, shuffling, verbosity and callbacks; the others are passed on
+        to ``model.fit`` as given.
+        """
         name = type(self).__name__
         self._check_routes()
+        P.check_bool(name, "warm_start", self.warm_start)
         called = self.__dict__.get("_call_fit_kwargs", {})
         fit = {
             **self._passed_on(self._fit_kwargs - _SET_BY_FIT),
@@ -425,21 +433,14 @@ class KerasWrapperMixin:
             )
         if self.validation_batch_size is not None:
             extra.setdefault("validation_batch_size", self.validation_batch_size)
-        return SimpleNamespace(
-            batch_size=32 if batch_size is None else batch_size,
+        callbacks = make_callbacks(name, self.callbacks, self._routed("callbacks"))
+        return TrainingConfig(
             epochs=epochs,
+            batch_size=32 if batch_size is None else batch_size,
             shuffle=shuffle,
             verbose=verbose,
-            warm_start=P.check_bool(name, "warm_start", self.warm_start),
-            callbacks=make_callbacks(name, self.callbacks, self._routed("callbacks"))
-            + fit_callbacks,
-            early_stopping=False,
-            validation_fraction=0.0,
-            patience=0,
-            min_delta=0.0,
-            restore_best_weights=False,
-            reduce_lr_on_plateau=False,
-            fit_extra=extra,
+            callbacks=(*callbacks, *fit_callbacks),
+            fit_kwargs=extra,
             fit_shown={k: shown[k] for k in extra if k in shown},
         )
 
@@ -561,18 +562,18 @@ class KerasWrapperMixin:
                     f"argument of keras.Model.fit, predict or compile.{hint}"
                 )
 
-    def _start_network(self, meta, p, rng, seed, *, X, y, y_enc, encoders) -> Network:
+    def _start_network(self, meta, data, config, placement, rng, seed) -> Network:
         """Build the user's model, then train a pooled copy of its structure.
 
         The initial weights are those of the freshly built model (random, or
         pretrained when the function loads them), so a pooled network of the
         same structure only needs them copied in.
         """
-        features, encoder = encoders
-        meta_info = self._meta_dict(meta, X, y, encoder, features)
+        encoder = data.targets
+        meta_info = self._meta_dict(meta, data.X, data.y, encoder, data.features)
         with global_rng_preserved():
             compile_kwargs = self._make_compile_kwargs()
-        with seeded(seed), global_rng_preserved(), p.placement.dtype_policy():
+        with seeded(seed), global_rng_preserved(), placement.dtype_policy():
             fresh = self._build_fresh(meta_info, compile_kwargs)
         _check_output_shape(type(self).__name__, fresh, encoder, meta)
         _check_label_encoding(
@@ -610,14 +611,14 @@ class KerasWrapperMixin:
             meta.input_shape,
             compile_key,
             _layout(fresh),
-            p.placement,
+            placement,
         )
         if key is not None and compile_key[1] is None:
             key = None
 
         def build():
-            rows = max(1, len(p.placement.replicas))
-            compile_network(fresh, X, y_enc, rows=rows, **compile_kwargs)
+            rows = max(1, len(placement.replicas))
+            compile_network(fresh, data.X, data.y_enc, rows=rows, **compile_kwargs)
             return fresh
 
         with global_rng_preserved():
@@ -625,9 +626,11 @@ class KerasWrapperMixin:
         network.load(fresh.get_weights(), rng, lr)
         return network
 
-    def _fit_network(self, network, fit_kwargs, callbacks, p, *args, **kwargs):
-        _check_accepts(type(self).__name__, network.model, "fit", p.fit_shown)
-        return super()._fit_network(network, fit_kwargs, callbacks, p, *args, **kwargs)
+    def _fit_network(self, network, fit_data, callbacks, config, *args, **kwargs):
+        _check_accepts(type(self).__name__, network.model, "fit", config.fit_shown)
+        return super()._fit_network(
+            network, fit_data, callbacks, config, *args, **kwargs
+        )
 
     def fit(self, X, y, sample_weight=None, **kwargs):
         """Train the model on ``X``, ``y``.
@@ -713,7 +716,8 @@ class KerasWrapperMixin:
             return super()._predict_outputs(X)
         network = self._network
         _check_accepts(name, network.model, "predict", shown)
-        X = self.feature_encoder_.transform(self._validate_X(X, reset=False))
+        X, _ = self._validate_X(X, reset=False)
+        X = self.feature_encoder_.transform(X)
         if args.get("batch_size") == -1:
             args["batch_size"] = len(keras.tree.flatten(X)[0])
         with network.placement.scope():

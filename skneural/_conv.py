@@ -151,8 +151,9 @@ class ConvArchitectureMixin(DenseArchitectureMixin):
                 "Reshape your data with X.reshape(-1, 1) if it holds one feature, "
                 "or X.reshape(1, -1) if it is one sample."
             )
-        out = super()._validate_X(X, reset=reset, y=y, min_samples=min_samples)
-        X_flat = out[0] if isinstance(out, tuple) else out
+        X_flat, y_out = super()._validate_X(
+            X, reset=reset, y=y, min_samples=min_samples
+        )
         if shape is None or len(shape) < 3:
             shape = X_flat.shape  # rows: validate_data checked their length
         if reset:
@@ -168,7 +169,7 @@ class ConvArchitectureMixin(DenseArchitectureMixin):
                 X_net *= np.float32(factor)
             else:
                 X_net = X_net * np.float32(factor)
-        return (X_net, *out[1:]) if isinstance(out, tuple) else X_net
+        return X_net, y_out
 
     def _check_layout(self, shape: tuple[int, ...]) -> None:
         """Refuse images or signals of another shape than the fitted one.

@@ -53,9 +53,9 @@ _BATCH_HOOKS = (
 )
 
 
-def fast_loop_applies(network, callbacks, fit_extra: dict) -> bool:
+def fast_loop_applies(network, callbacks, fit_kwargs) -> bool:
     """Whether :func:`fit_epochs` can train ``network`` with these callbacks."""
-    if fit_extra or network.model.run_eagerly or runner_for(network) is None:
+    if fit_kwargs or network.model.run_eagerly or runner_for(network) is None:
         return False  # runner_for: a backend with a runner, no replicas
     if keras.distribution.distribution() is not None:
         return False  # a distribution the user set globally (JAX)

@@ -97,7 +97,7 @@ def validate_sparse(estimator, X, *, reset: bool, y="no_validation", min_samples
 
     Records or checks ``n_features_in_`` (scikit-learn removes
     ``feature_names_in_``: a sparse matrix has no column names). Returns
-    ``rows`` or ``(rows, y)``, as ``validate_data`` does.
+    ``(rows, y)``, ``y`` None when it is not given.
     """
     name = type(estimator).__name__
     expected = None if reset else getattr(estimator, "n_features_in_", None)
@@ -133,7 +133,7 @@ def validate_sparse(estimator, X, *, reset: bool, y="no_validation", min_samples
         X.sum_duplicates()
     _refuse_non_finite(X.data, name)
     rows = SparseRows(X)
-    return rows if no_y else (rows, y)
+    return rows, None if no_y else y
 
 
 def _refuse_non_finite(values: np.ndarray, name: str) -> None:
@@ -263,11 +263,9 @@ def fit_sparse(
     network,
     fit_kwargs: dict,
     callbacks,
-    p,
+    config,
     rng,
     seed,
-    epochs,
-    batch_size,
     owner,
     *,
     initial_epoch: int = 0,
@@ -275,17 +273,19 @@ def fit_sparse(
     """Train ``network`` on sparse ``fit_kwargs["x"]`` through ``model.fit``.
 
     As ``BaseNeuralEstimator._fit_network`` trains dense data with
-    ``model.fit``; the batches are :class:`RowBatches`, shuffled (when
-    ``p.shuffle``) by ``rng``. Validation data, if any, go in batches of
-    ``batch_size`` rows too.
+    ``model.fit``, as the :class:`~skneural.training.TrainingConfig`
+    ``config`` says; the batches are :class:`RowBatches`, shuffled (when
+    ``config.shuffle``) by ``rng``. Validation data, if any, go in batches
+    of ``config.batch_size`` rows too.
     """
+    batch_size = config.batch_size
     fit_kwargs = devices.split_evenly(network.placement, fit_kwargs, batch_size, owner)
     train = RowBatches(
         fit_kwargs["x"],
         fit_kwargs["y"],
         fit_kwargs.get("sample_weight"),
         batch_size=batch_size,
-        rng=rng if p.shuffle else None,
+        rng=rng if config.shuffle else None,
     )
     val = fit_kwargs.get("validation_data")
     if val is not None:
@@ -295,11 +295,11 @@ def fit_sparse(
         return network.model.fit(
             train,
             validation_data=val,
-            epochs=initial_epoch + epochs,
+            epochs=initial_epoch + config.epochs,
             initial_epoch=initial_epoch,
             steps_per_epoch=train.steps,
             shuffle=False,  # the rows are shuffled by RowBatches
-            verbose=p.verbose,
+            verbose=config.verbose,
             callbacks=callbacks,
-            **p.fit_extra,
+            **config.fit_kwargs,
         )

@@ -14,8 +14,7 @@ import numbers
 import warnings
 import weakref
 from dataclasses import replace
-from types import SimpleNamespace
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -43,15 +42,13 @@ from .features import TableEncoder, categorical_columns, is_table
 from .inference import predict_array
 from .meta import Meta
 from .training import (
-    AUTO_EARLY_STOPPING_ROWS,
     EpochGuard,
-    auto_batch_size,
-    auto_learning_rate,
-    copy_callbacks,
+    TrainingConfig,
     is_out_of_memory,
+    make_callbacks,
+    make_loss,
+    make_metrics,
     make_optimizer,
-    resolve_loss,
-    resolve_metrics,
     restore,
     snapshot,
 )
@@ -154,7 +151,8 @@ class BaseNeuralEstimator(BaseEstimator):
     def _predict_outputs(self, X) -> np.ndarray:
         """Validate ``X`` for a fitted estimator and return raw network outputs."""
         check_is_fitted(self)
-        X = self.feature_encoder_.transform(self._validate_X(X, reset=False))
+        X, _ = self._validate_X(X, reset=False)
+        X = self.feature_encoder_.transform(X)
         network = self._network
         with network.placement.scope():
             outputs = predict_array(network, X)
@@ -222,7 +220,15 @@ class BaseNeuralEstimator(BaseEstimator):
             return TableEncoder(categorical_features=self.categorical_features)
         return self._make_feature_encoder()
 
-    def _validate_X(self, X, *, reset: bool, y="no_validation", min_samples: int = 1):
+    def _validate_X(
+        self, X, *, reset: bool, y="no_validation", min_samples: int = 1
+    ) -> tuple[Any, Any]:
+        """Validate ``X`` (and ``y``, when given); return ``(X, y)``.
+
+        ``y`` is None in the result when it is not given (prediction). In
+        ``fit`` (``reset``), ``n_features_in_`` and ``feature_names_in_`` are
+        recorded; afterwards they are checked.
+        """
         if self._accepts_sparse and sp.issparse(X):
             return validate_sparse(self, X, reset=reset, y=y, min_samples=min_samples)
         if self._keeps_table(X, reset):
@@ -230,7 +236,7 @@ class BaseNeuralEstimator(BaseEstimator):
         _check_numeric_features(X, type(self).__name__)
         kwargs = {"dtype": np.float32, "reset": reset, **self._X_check}
         if isinstance(y, str) and y == "no_validation":
-            return validate_data(self, X, **kwargs)
+            return validate_data(self, X, **kwargs), None
         self._check_target(y)
         return validate_data(
             self, X, y, ensure_min_samples=min_samples, **kwargs, **self._y_check
@@ -272,7 +278,7 @@ class BaseNeuralEstimator(BaseEstimator):
             )
         validate_data(self, X, reset=reset, skip_check_array=True)
         if isinstance(y, str) and y == "no_validation":
-            return X
+            return X, None
         self._check_target(y)
         # y's checks, against a stand-in X of the same length
         _, y = check_X_y(
@@ -286,10 +292,11 @@ class BaseNeuralEstimator(BaseEstimator):
     def _check_target(self, y) -> None:
         """Refuse targets of a kind the estimator cannot learn (before validation)."""
 
-    def _training_params(self) -> SimpleNamespace:
-        """Check the training hyperparameters shared by every estimator."""
+    def _training_config(self) -> TrainingConfig:
+        """Check the training hyperparameters shared by the built-in estimators."""
         name = type(self).__name__
-        return SimpleNamespace(
+        P.check_bool(name, "warm_start", self.warm_start)
+        return TrainingConfig(
             learning_rate=_auto_or(
                 _check_learning_rate,
                 name,
@@ -297,7 +304,6 @@ class BaseNeuralEstimator(BaseEstimator):
                 self.learning_rate,
                 "a number in (0, inf)",
             ),
-            momentum=P.check_float(name, "momentum", self.momentum, high=1.0),
             batch_size=_auto_or(
                 P.check_int, name, "batch_size", self.batch_size, "an integer >= 1"
             ),
@@ -317,11 +323,8 @@ class BaseNeuralEstimator(BaseEstimator):
             reduce_lr_on_plateau=P.check_bool(
                 name, "reduce_lr_on_plateau", self.reduce_lr_on_plateau
             ),
-            warm_start=P.check_bool(name, "warm_start", self.warm_start),
             verbose=_check_verbose(name, self.verbose),
-            metrics=resolve_metrics(name, self.metrics),
-            callbacks=copy_callbacks(name, self.callbacks),
-            fit_extra={},
+            callbacks=tuple(make_callbacks(name, self.callbacks)),
         )
 
     def _seed(self, n_done: int) -> int | None:
@@ -353,39 +356,42 @@ class BaseNeuralEstimator(BaseEstimator):
         return int(rng.randint(2**31 - 1))
 
     def _train(self, X, y, sample_weight, *, epochs, reset, classes=None):
-        """Fit or continue training; on any error, the estimator is as before."""
-        saved = dict(self.__dict__)
-        try:
-            return self._train_unguarded(
-                X, y, sample_weight, epochs=epochs, reset=reset, classes=classes
-            )
-        except BaseException as exc:
-            network = self.__dict__.get("_network")
-            self.__dict__.clear()
-            self.__dict__.update(saved)
-            if network is not None and network is not saved.get("_network"):
-                POOL.release(network)
-            if is_out_of_memory(exc) and not isinstance(exc, DeviceMemoryError):
-                raise DeviceMemoryError(
-                    f"{type(self).__name__}: the device ran out of memory while "
-                    f"building or training the network ({exc.__class__.__name__}). "
-                    "Use a smaller batch_size, fewer or smaller layers, or "
-                    "precision='mixed_float16'. The estimator is unchanged."
-                ) from exc
-            raise
+        """Fit (``reset``) or continue training: the fit path, step by step.
 
-    def _train_unguarded(self, X, y, sample_weight, *, epochs, reset, classes):
-        p = self._training_params()
-        X, y = self._validate_X(X, reset=reset, y=y, min_samples=1 if epochs else 2)
-        n = len(X)
-        _resolve_auto(p, n)
+        ``epochs`` is None for ``fit`` (the ``epochs`` parameter, early
+        stopping allowed), else the epochs of this call: 1 for
+        ``partial_fit``, 0 for the wrappers' ``initialize``. On any error
+        the estimator is as before (:class:`_Rollback`).
+        """
+        with _Rollback(self, reset) as rollback:
+            config = self._training_config()
+            X, y = self._validate_X(X, reset=reset, y=y, min_samples=1 if epochs else 2)
+            config = config.for_call(len(X), epochs)
+            data = self._encode(X, y, sample_weight, reset=reset, classes=classes)
+            n_done = 0 if reset else self.n_iter_
+            seed = self._seed(n_done)
+            rng = np.random.default_rng(seed)
+            if reset:
+                self._start(data, config, rng, seed)
+            fit_data = self._split_validation(data, config, rng)
+            callbacks = self._callbacks(config, "validation_data" in fit_data)
+            rollback.batch_size = config.batch_size  # named if memory runs out
+            logs = self._run(fit_data, callbacks, config, rng, seed, n_done)
+            self._publish(logs, callbacks.stopper, rollback.network, reset, n_done)
+        return self
+
+    def _encode(self, X, y, sample_weight, *, reset, classes) -> _TrainingData:
+        """Fit the encoders (a new fit) or take the fitted ones; encode the data.
+
+        ``sample_weight`` and ``class_weight`` are combined and rescaled to
+        mean 1.
+        """
         if reset:
             features = self._feature_encoder_for(X).fit(X, y)
             encoder = self._make_target_encoder(self._loss_param(), classes).fit(y)
         else:
             features, encoder = self.feature_encoder_, self.target_encoder_
-        X = features.transform(X)
-        y_enc = encoder.transform(y)
+        n = len(X)
         weights = _check_sample_weight(sample_weight, n)
         class_weights = self._sample_weight_from_classes(y, encoder)
         if class_weights is not None:
@@ -398,142 +404,141 @@ class BaseNeuralEstimator(BaseEstimator):
                     "weight."
                 )
             weights = (weights * (n / total)).astype(np.float32)
+        return _TrainingData(
+            features.transform(X), y, encoder.transform(y), weights, features, encoder
+        )
 
-        n_done = 0 if reset else self.n_iter_
-        seed = self._seed(n_done)
-        rng = np.random.default_rng(seed)
+    def _start(
+        self,
+        data: _TrainingData,
+        config: TrainingConfig,
+        rng: np.random.Generator,
+        seed: int | None,
+    ) -> None:
+        """Place and start a network for a new fit; publish it with the encoders.
 
-        old = self.__dict__.get("_network")
-        if reset:
-            p.placement = devices.resolve(
-                type(self).__name__, self.device, self.distribute, self.precision
-            )
-            meta = self._make_meta(X, y, encoder, y_enc, weights, features)
-            with p.placement.scope():
-                network = self._start_network(
-                    meta,
-                    p,
-                    rng,
-                    seed,
-                    X=X,
-                    y=y,
-                    y_enc=y_enc,
-                    encoders=(features, encoder),
-                )
-            network.placement = p.placement
-            # Published now so callbacks can score the estimator between
-            # epochs (pruning); _train restores the old state on failure.
-            self._network = network  # released by _train if what follows fails
-            self.feature_encoder_ = features
-            self.target_encoder_ = encoder
-            self.n_outputs_ = meta.n_outputs
-        else:
-            network = self._network
+        Published before training so that callbacks can score the estimator
+        between epochs (pruning); the rollback undoes it if the fit fails.
+        """
+        placement = devices.resolve(
+            type(self).__name__, self.device, self.distribute, self.precision
+        )
+        meta = self._make_meta(
+            data.X, data.y, data.targets, data.y_enc, data.weights, data.features
+        )
+        with placement.scope():
+            network = self._start_network(meta, data, config, placement, rng, seed)
+        network.placement = placement
+        self._network = network
+        self.feature_encoder_ = data.features
+        self.target_encoder_ = data.targets
+        self.n_outputs_ = meta.n_outputs
 
-        fit_kwargs = self._split_validation(X, y_enc, weights, encoder, p, rng, epochs)
-        callbacks = list(p.callbacks)
+    def _callbacks(self, config: TrainingConfig, validating: bool) -> _Callbacks:
+        """Return the callbacks of a call: the guard first, the user's, then ours."""
+        # First, so that no other callback sees a diverged epoch.
+        guard = EpochGuard(type(self).__name__, config.learning_rate)
+        callbacks = [guard, *config.callbacks]
         stopper = None
-        monitor = "val_loss" if "validation_data" in fit_kwargs else "loss"
-        if p.early_stopping and epochs is None:
+        monitor = "val_loss" if validating else "loss"
+        if config.early_stopping:
             stopper = keras.callbacks.EarlyStopping(
                 monitor=monitor,
-                patience=p.patience,
-                min_delta=p.min_delta,
-                restore_best_weights=p.restore_best_weights,
+                patience=config.patience,
+                min_delta=config.min_delta,
+                restore_best_weights=config.restore_best_weights,
             )
             callbacks.append(stopper)
-        if p.reduce_lr_on_plateau:
+        if config.reduce_lr_on_plateau:
             callbacks.append(
                 keras.callbacks.ReduceLROnPlateau(
                     monitor=monitor,
-                    patience=max(1, p.patience // 2),
-                    min_delta=p.min_delta,
-                    verbose=min(p.verbose, 1),
+                    patience=max(1, config.patience // 2),
+                    min_delta=config.min_delta,
+                    verbose=min(config.verbose, 1),
                 )
             )
-        n_epochs = p.epochs if epochs is None else epochs
-        batch_size = n if p.batch_size == -1 else p.batch_size
-        # First, so that no other callback sees a diverged epoch.
-        guard = EpochGuard(type(self).__name__, getattr(p, "learning_rate", None))
-        callbacks.insert(0, guard)
-        interrupted = False
+        return _Callbacks(callbacks, guard, stopper)
+
+    def _run(
+        self,
+        fit_data: dict,
+        callbacks: _Callbacks,
+        config: TrainingConfig,
+        rng: np.random.Generator,
+        seed: int | None,
+        n_done: int,
+    ) -> dict:
+        """Train the estimator's network; return the logs of the epochs run.
+
+        An interruption (Ctrl-C) after the first epoch ends training as a
+        normal end would (early stopping's best weights), with a warning.
+        """
+        network = self._network
         with network.placement.scope():
-            # Continued training changes the fitted network in place: keep
-            # what it was, to put back if this call fails.
-            before = None if reset else snapshot(network.model)
             try:
                 history = self._fit_network(
                     network,
-                    fit_kwargs,
-                    callbacks,
-                    p,
+                    fit_data,
+                    callbacks.all,
+                    config,
                     rng,
                     seed,
-                    n_epochs,
-                    batch_size,
                     initial_epoch=n_done,
-                )
+                ).history
             except KeyboardInterrupt:
-                if guard.epochs_done == 0:  # nothing learnt: as if never called
-                    if before is not None:
-                        restore(before)
-                    raise
-                interrupted = True
-                for callback in callbacks:  # as at a normal end (best weights)
+                if callbacks.guard.epochs_done == 0:
+                    raise  # nothing learnt: as if never called
+                for callback in callbacks.all:
                     callback.on_train_end(logs=None)
-                history = guard
-            except BaseException as exc:
-                if before is not None:
-                    restore(before)
-                if is_out_of_memory(exc):
-                    raise DeviceMemoryError(
-                        f"{type(self).__name__}: the device ran out of memory "
-                        f"training with batch_size={batch_size} "
-                        f"({exc.__class__.__name__}). Use a smaller batch_size "
-                        f"(e.g. {max(1, batch_size // 4)}), fewer or smaller layers, "
-                        "or precision='mixed_float16'. The estimator is unchanged."
-                    ) from exc
-                raise
+                history = callbacks.guard.history
+                self._warn_interrupted(callbacks, config.epochs)
+        return {k: [float(v) for v in vals] for k, vals in history.items()}
 
-        # Success: publish the new state.
-        logs = {k: [float(v) for v in vals] for k, vals in history.history.items()}
-        if interrupted:
-            restored = stopper is not None and stopper.best_weights is not None
-            warnings.warn(
-                f"{type(self).__name__}: training was interrupted after "
-                f"{guard.epochs_done} of {n_epochs} epochs. The estimator keeps the "
-                + ("best weights so far" if restored else "weights reached so far")
-                + "; call fit again to train from the start.",
-                FitInterruptedWarning,
-                stacklevel=4,
-            )
+    def _warn_interrupted(self, callbacks: _Callbacks, epochs: int) -> None:
+        """Say how far an interrupted fit got, and what the estimator keeps."""
+        stopper = callbacks.stopper
+        restored = stopper is not None and stopper.best_weights is not None
+        warnings.warn(
+            f"{type(self).__name__}: training was interrupted after "
+            f"{callbacks.guard.epochs_done} of {epochs} epochs. The estimator keeps "
+            + ("the best weights so far" if restored else "the weights reached so far")
+            + "; call fit again to train from the start.",
+            FitInterruptedWarning,
+            stacklevel=5,
+        )
+
+    def _publish(
+        self, logs: dict, stopper, previous: Network | None, reset: bool, n_done: int
+    ) -> None:
+        """Make the trained network and its history the estimator's.
+
+        ``previous`` is the network before this call: a new fit gives it
+        back to the pool, now that the fit succeeded.
+        """
         if reset:
-            if old is not None and self.__dict__.get("_lease") is not None:
+            if previous is not None and self.__dict__.get("_lease") is not None:
                 self._end_lease()  # the old network was only lent: give it back
-                POOL.release(old)
-            self._lease = weakref.finalize(self, POOL.release, network)
+                POOL.release(previous)
+            self._lease = weakref.finalize(self, POOL.release, self._network)
             self.history_ = logs
         else:
             for k, vals in logs.items():
                 self.history_.setdefault(k, []).extend(vals)
-        self._network = network
         self.n_iter_ = n_done + len(logs.get("loss", []))
         if stopper is not None:
             self.best_epoch_ = int(stopper.best_epoch)  # counted from the first fit
         else:
             self.__dict__.pop("best_epoch_", None)
-        return self
 
     def _fit_network(
         self,
         network,
-        fit_kwargs,
-        callbacks,
-        p,
+        fit_data: dict,
+        callbacks: list,
+        config: TrainingConfig,
         rng,
         seed,
-        n_epochs,
-        batch_size,
         *,
         initial_epoch: int = 0,
     ):
@@ -543,67 +548,82 @@ class BaseNeuralEstimator(BaseEstimator):
         ``partial_fit`` or warm-started calls), as ``model.fit`` numbers them:
         callbacks such as learning-rate schedules continue where they were.
         """
-        if fast_loop_applies(network, callbacks, p.fit_extra):
+        if fast_loop_applies(network, callbacks, config.fit_kwargs):
             # Every random draw comes from `rng` or the layers' own (restarted)
             # seed generators: no global seeding, which on TensorFlow would
             # also clear its cache of instantiated functions.
             return fit_epochs(
                 network,
-                fit_kwargs["x"],
-                fit_kwargs["y"],
-                fit_kwargs["sample_weight"],
-                epochs=n_epochs,
-                batch_size=batch_size,
-                shuffle=p.shuffle,
+                fit_data["x"],
+                fit_data["y"],
+                fit_data["sample_weight"],
+                epochs=config.epochs,
+                batch_size=config.batch_size,
+                shuffle=config.shuffle,
                 rng=rng,
-                validation_data=fit_kwargs.get("validation_data"),
+                validation_data=fit_data.get("validation_data"),
                 callbacks=callbacks,
-                verbose=p.verbose,
+                verbose=config.verbose,
                 initial_epoch=initial_epoch,
             )
-        if isinstance(fit_kwargs["x"], SparseRows):  # dense batches, one at a time
+        owner = type(self).__name__
+        if isinstance(fit_data["x"], SparseRows):  # dense batches, one at a time
             return fit_sparse(
                 network,
-                fit_kwargs,
+                fit_data,
                 callbacks,
-                p,
+                config,
                 rng,
                 seed,
-                n_epochs,
-                batch_size,
-                type(self).__name__,
+                owner,
                 initial_epoch=initial_epoch,
             )
-        fit_kwargs = devices.split_evenly(
-            network.placement, fit_kwargs, batch_size, type(self).__name__
+        fit_data = devices.split_evenly(
+            network.placement, fit_data, config.batch_size, owner
         )
         with seeded(seed):  # model.fit shuffles with the backend's generator
             return network.model.fit(
-                epochs=initial_epoch + n_epochs,
+                epochs=initial_epoch + config.epochs,
                 initial_epoch=initial_epoch,
-                batch_size=batch_size,
-                shuffle=p.shuffle,
-                verbose=p.verbose,
+                batch_size=config.batch_size,
+                shuffle=config.shuffle,
+                verbose=config.verbose,
                 callbacks=callbacks,
-                **fit_kwargs,
-                **p.fit_extra,
+                **fit_data,
+                **config.fit_kwargs,
             )
 
-    def _start_network(self, meta, p, rng, seed, *, X, y, y_enc, encoders) -> Network:
+    def _start_network(
+        self,
+        meta: Meta,
+        data: _TrainingData,
+        config: TrainingConfig,
+        placement: devices.Placement,
+        rng: np.random.Generator,
+        seed: int | None,
+    ) -> Network:
         """Return a compiled network with fresh initial weights for a new fit.
 
         The built-in estimators draw every initial weight from the layers'
         own initializers, so a pooled network restarts without rebuilding.
         """
         name = type(self).__name__
+        momentum = P.check_float(name, "momentum", self.momentum, high=1.0)
         with global_rng_preserved():  # Keras draws seeds when it makes objects
-            builder, arch = self._architecture(meta, len(keras.tree.flatten(X)[0]))
-            loss = resolve_loss(
-                name, self.loss, self._default_loss(encoders[1]), self._LOSS_NAMES
+            builder, arch = self._architecture(meta, len(keras.tree.flatten(data.X)[0]))
+            loss = make_loss(
+                name,
+                self.loss,
+                auto=self._default_loss(data.targets),
+                names=self._LOSS_NAMES,
             )
             optimizer = make_optimizer(
-                name, self.optimizer, p.learning_rate, p.momentum
+                name,
+                self.optimizer,
+                learning_rate=config.learning_rate,
+                momentum=momentum,
             )
+            metrics = make_metrics(name, self.metrics) or []
         lr, opt_key = _optimizer_key(optimizer)
         key = structure_key(
             builder,
@@ -611,21 +631,21 @@ class BaseNeuralEstimator(BaseEstimator):
             replace(meta, target_mean=None),
             opt_key,
             loss,
-            p.metrics,
-            p.placement,
+            metrics,
+            placement,
         )
 
         def build():
-            with p.placement.dtype_policy():
+            with placement.dtype_policy():
                 model = builder(meta, **arch)
             compile_network(
                 model,
-                X,
-                y_enc,
-                rows=max(1, len(p.placement.replicas)),
+                data.X,
+                data.y_enc,
+                rows=max(1, len(placement.replicas)),
                 optimizer=optimizer,
                 loss=loss,
-                metrics=p.metrics,
+                metrics=metrics,
             )
             return model
 
@@ -675,21 +695,24 @@ class BaseNeuralEstimator(BaseEstimator):
             numeric_features=_numeric_features(features),
         )
 
-    def _split_validation(self, X, y_enc, weights, encoder, p, rng, epochs) -> dict:
+    def _split_validation(
+        self, data: _TrainingData, config: TrainingConfig, rng: np.random.Generator
+    ) -> dict:
         """Return ``model.fit`` data arguments, with a validation set if asked."""
-        data = {"x": X, "y": y_enc, "sample_weight": weights}
-        if not (p.early_stopping and p.validation_fraction > 0 and epochs is None):
-            return data
+        X, y_enc, weights = data.X, data.y_enc, data.weights
+        fit_data = {"x": X, "y": y_enc, "sample_weight": weights}
+        if not (config.early_stopping and config.validation_fraction > 0):
+            return fit_data
         n = len(X)
-        n_val = int(np.ceil(p.validation_fraction * n))
+        n_val = int(np.ceil(config.validation_fraction * n))
         if n_val < 1 or n - n_val < 1:
             raise ValueError(
-                f"validation_fraction={p.validation_fraction} of {n} samples leaves "
-                "no sample for validation or training. Use more data, another "
+                f"validation_fraction={config.validation_fraction} of {n} samples "
+                "leaves no sample for validation or training. Use more data, another "
                 "validation_fraction, or validation_fraction=0 to stop on the "
                 "training loss."
             )
-        stratify = self._stratify_labels(y_enc, encoder)
+        stratify = self._stratify_labels(y_enc, data.targets)
         arrays = [X, y_enc] + ([weights] if weights is not None else [])
         split_seed = int(rng.integers(2**31 - 1))
         try:
@@ -718,14 +741,85 @@ class BaseNeuralEstimator(BaseEstimator):
         return None
 
 
-def _resolve_auto(p: SimpleNamespace, n: int) -> None:
-    """Replace the ``"auto"`` training settings by their values for ``n`` rows."""
-    if p.early_stopping == "auto":
-        p.early_stopping = n >= AUTO_EARLY_STOPPING_ROWS
-    if p.batch_size == "auto":
-        p.batch_size = auto_batch_size(n)
-    if getattr(p, "learning_rate", None) == "auto":  # the wrappers have none
-        p.learning_rate = auto_learning_rate(n if p.batch_size == -1 else p.batch_size)
+class _TrainingData(NamedTuple):
+    """The training data of one call, encoded for the network."""
+
+    X: Any  # features, through the feature encoder
+    y: Any  # targets, validated
+    y_enc: Any  # targets, through the target encoder
+    weights: np.ndarray | None  # per-sample weights of mean 1
+    features: Any  # the fitted feature encoder
+    targets: Any  # the fitted target encoder
+
+
+class _Callbacks(NamedTuple):
+    """The callbacks of one call: all, the guard among them (first), our stopper."""
+
+    all: list
+    guard: EpochGuard
+    stopper: Any  # keras.callbacks.EarlyStopping or None
+
+
+class _Rollback:
+    """The one place that leaves an estimator as it was when training fails.
+
+    Entered at the start of every fit and ``partial_fit``: on any error it
+    puts back the estimator's attributes, gives back to the pool a network
+    the failed call had taken, puts back the weights and optimizer state of
+    a fitted network that continued training changed in place, and turns a
+    backend's out-of-memory error into :class:`DeviceMemoryError`.
+
+    Parameters
+    ----------
+    estimator : BaseNeuralEstimator
+        The estimator about to train.
+    reset : bool
+        Whether the call starts a new network (else it continues the
+        fitted one, whose weights are kept here).
+    """
+
+    def __init__(self, estimator: BaseNeuralEstimator, reset: bool):
+        self.estimator = estimator
+        self.saved = dict(estimator.__dict__)
+        #: The network before this call (None before the first fit).
+        self.network = self.saved.get("_network")
+        self.weights = None if reset else snapshot(self.network.model)
+        #: The batch size, once training starts: out-of-memory messages name it.
+        self.batch_size: int | None = None
+
+    def __enter__(self) -> _Rollback:
+        return self
+
+    def __exit__(self, kind, exc, tb) -> bool:
+        if exc is None:
+            return False
+        state = self.estimator.__dict__
+        network = state.get("_network")
+        state.clear()
+        state.update(self.saved)
+        if network is not None and network is not self.network:
+            POOL.release(network)
+        if self.weights is not None:
+            with self.network.placement.scope():
+                restore(self.weights)
+        if is_out_of_memory(exc) and not isinstance(exc, DeviceMemoryError):
+            raise _memory_error(
+                type(self.estimator).__name__, exc, self.batch_size
+            ) from exc
+        return False
+
+
+def _memory_error(owner: str, exc: BaseException, batch_size: int | None):
+    """The :class:`DeviceMemoryError` to raise for a backend's ``exc``."""
+    doing, smaller = "while building or training the network", "a smaller batch_size"
+    if batch_size is not None:
+        doing = f"training with batch_size={batch_size}"
+        smaller += f" (e.g. {max(1, batch_size // 4)})"
+    return DeviceMemoryError(
+        f"{owner}: the device ran out of memory {doing} ({exc.__class__.__name__}). "
+        f"Use {smaller}, fewer or smaller layers, or precision='mixed_float16'. "
+        "The estimator is unchanged."
+    )
 
 
 def _check_learning_rate(owner: str, name: str, value: Any) -> float:

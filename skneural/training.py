@@ -1,9 +1,12 @@
 """Turn training hyperparameters into Keras optimizers, losses, metrics, callbacks.
 
-Each resolver checks its input and raises an
-:class:`~skneural.exceptions.InvalidParameterError` with a did-you-mean
-suggestion; each returns a *fresh* object, so estimators never share state
-between fits or clones.
+One resolver per kind serves every estimator: the built-in ones pass their
+own settings (``learning_rate``, the loss ``"auto"`` stands for), the
+wrappers the parameters routed to it (``optimizer__*``, ...), which build
+the classes given (see :mod:`skneural._routing`). Each resolver checks its
+input and raises an :class:`~skneural.exceptions.InvalidParameterError` with
+a did-you-mean suggestion; each returns *fresh* objects, so estimators never
+share state between fits or clones.
 """
 
 from __future__ import annotations
@@ -11,13 +14,17 @@ from __future__ import annotations
 import copy
 import inspect
 import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
 from ._params import did_you_mean, fail
+from ._routing import instantiate
 from .backend import keras
-from .exceptions import DivergenceError
+from .exceptions import DivergenceError, InvalidParameterError
 
 #: Hidden-layer activations, with scikit-learn's names as aliases.
 ACTIVATIONS = {
@@ -171,7 +178,102 @@ def auto_learning_rate(batch_size: int) -> float:
     return 0.001 * math.sqrt(min(max(batch_size, 32), 512) / 32)
 
 
-def make_optimizer(owner: str, optimizer: Any, learning_rate: float, momentum: float):
+@dataclass(frozen=True)
+class TrainingConfig:
+    """How one call of ``fit`` or ``partial_fit`` trains: checked settings.
+
+    Each estimator makes one from its hyperparameters at the start of every
+    call (``_training_config``); :meth:`for_call` then resolves what depends
+    on the data and the call into a new one. The defaults are what an
+    estimator without such a setting gets (no early stopping, no extra
+    ``model.fit`` arguments, the optimizer's own learning rate).
+
+    Attributes
+    ----------
+    epochs : int
+        Epochs of this call.
+    batch_size : int or "auto"
+        Rows per step; -1 all rows (resolved by :meth:`for_call`).
+    shuffle : bool
+        Visit the rows in a new order each epoch.
+    verbose : int
+        0 silent, 1 progress bar, 2 one line per epoch.
+    callbacks : tuple of keras.callbacks.Callback
+        The user's callbacks, fresh for this call.
+    learning_rate : float, "auto" or None
+        The estimator's learning rate; None where the optimizer given has
+        its own (the wrappers).
+    early_stopping : bool or "auto"
+        Stop when the validation (or training) loss stops improving.
+    validation_fraction : float
+        Fraction of the rows held out for early stopping.
+    patience : int
+        Epochs without improvement before stopping.
+    min_delta : float
+        The least change that counts as an improvement.
+    restore_best_weights : bool
+        End early stopping with the best epoch's weights.
+    reduce_lr_on_plateau : bool
+        Lower the learning rate when the loss stops improving.
+    fit_kwargs : mapping
+        Further ``keras.Model.fit`` arguments, passed on as given (the
+        wrappers' ``fit__*``); training then goes through ``model.fit``.
+    fit_shown : mapping
+        How the user named each of ``fit_kwargs`` (``fit__foo``, ``foo=``),
+        for messages.
+    """
+
+    epochs: int
+    batch_size: int | str
+    shuffle: bool = True
+    verbose: int = 0
+    callbacks: tuple = ()
+    learning_rate: float | str | None = None
+    early_stopping: bool | str = False
+    validation_fraction: float = 0.0
+    patience: int = 0
+    min_delta: float = 0.0
+    restore_best_weights: bool = False
+    reduce_lr_on_plateau: bool = False
+    fit_kwargs: Mapping[str, Any] = field(default_factory=dict)
+    fit_shown: Mapping[str, str] = field(default_factory=dict)
+
+    def for_call(self, n_rows: int, epochs: int | None) -> TrainingConfig:
+        """Return the configuration resolved for ``n_rows`` training rows and a call.
+
+        ``"auto"`` early stopping, batch size and learning rate take their
+        values for the data, and a batch size of -1 becomes ``n_rows``.
+        ``epochs`` is None for ``fit``; otherwise (``partial_fit``: 1) it
+        replaces the parameter and there is no early stopping.
+        """
+        early_stopping = self.early_stopping
+        if isinstance(early_stopping, str):  # "auto"
+            early_stopping = n_rows >= AUTO_EARLY_STOPPING_ROWS
+        batch_size = self.batch_size
+        if isinstance(batch_size, str):  # "auto"
+            batch_size = auto_batch_size(n_rows)
+        elif batch_size == -1:
+            batch_size = n_rows
+        learning_rate = self.learning_rate
+        if isinstance(learning_rate, str):  # "auto"
+            learning_rate = auto_learning_rate(batch_size)
+        return replace(
+            self,
+            epochs=self.epochs if epochs is None else epochs,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            early_stopping=early_stopping and epochs is None,
+        )
+
+
+def make_optimizer(
+    owner: str,
+    optimizer: Any,
+    routed: dict | None = None,
+    *,
+    learning_rate: float | None = None,
+    momentum: float | None = None,
+):
     """Return a new optimizer for one fit.
 
     Parameters
@@ -179,104 +281,167 @@ def make_optimizer(owner: str, optimizer: Any, learning_rate: float, momentum: f
     owner : str
         Estimator name, for messages.
     optimizer : str, optimizer class or optimizer instance
-        A name or class is built with ``learning_rate`` (and ``momentum`` for
-        SGD and RMSprop). An instance is copied from its config, so its own
+        A name stands for its class. A class is built with ``learning_rate``
+        (and ``momentum`` for SGD and RMSprop) where given, and the routed
+        parameters. An instance is copied from its config, so its own
         settings, learning rate included, are kept.
-    learning_rate, momentum : float
-        Used for names and classes.
+    routed : dict, default=None
+        The ``optimizer__*`` parameters, the prefix removed (the wrappers).
+    learning_rate, momentum : float, default=None
+        The estimator's own settings for a class it builds (the built-in
+        estimators).
 
     Returns
     -------
     keras.optimizers.Optimizer
     """
-    if isinstance(optimizer, keras.optimizers.Optimizer):
-        return optimizer.__class__.from_config(optimizer.get_config())
     if isinstance(optimizer, str):
-        cls = OPTIMIZERS.get(optimizer.lower())
-        if cls is None:
-            fail(
-                owner,
-                "optimizer",
-                f"one of {', '.join(OPTIMIZERS)}, an optimizer class or instance",
-                optimizer,
-                did_you_mean(optimizer, OPTIMIZERS),
-            )
-    elif inspect.isclass(optimizer) and issubclass(
+        optimizer = _optimizer_class(owner, optimizer)
+    is_class = inspect.isclass(optimizer) and issubclass(
         optimizer, keras.optimizers.Optimizer
-    ):
-        cls = optimizer
-    else:
+    )
+    if not (is_class or isinstance(optimizer, keras.optimizers.Optimizer)):
         fail(
             owner,
             "optimizer",
             "an optimizer name, a keras.optimizers.Optimizer class or instance",
             optimizer,
         )
-    kwargs = {"learning_rate": learning_rate}
-    if issubclass(cls, _MOMENTUM_OPTIMIZERS):
-        kwargs["momentum"] = momentum
-    return cls(**kwargs)
+    params = dict(routed or {})
+    if is_class:
+        own = {"learning_rate": learning_rate}
+        if issubclass(optimizer, _MOMENTUM_OPTIMIZERS):
+            own["momentum"] = momentum
+        params = {**{k: v for k, v in own.items() if v is not None}, **params}
+    return instantiate(
+        optimizer, params, owner=owner, route="optimizer", copy=_copy_optimizer
+    )
 
 
-def resolve_loss(owner: str, loss: Any, default: str, names: tuple[str, ...]):
-    """Return the Keras loss for ``loss`` (``"auto"`` gives ``default``).
+def _optimizer_class(owner: str, name: str):
+    cls = OPTIMIZERS.get(name.lower())
+    if cls is not None:
+        return cls
+    try:
+        return type(keras.optimizers.get(name))
+    except ValueError:
+        fail(
+            owner,
+            "optimizer",
+            f"one of {', '.join(OPTIMIZERS)}, an optimizer class or instance",
+            name,
+            did_you_mean(name, OPTIMIZERS),
+        )
 
-    Strings are checked against Keras; loss instances are copied; other
-    callables are used as they are.
+
+def _copy_optimizer(obj):
+    if isinstance(obj, keras.optimizers.Optimizer):
+        return obj.__class__.from_config(obj.get_config())
+    return obj
+
+
+def make_loss(
+    owner: str,
+    loss: Any,
+    routed: dict | None = None,
+    *,
+    auto: str | None = None,
+    names: tuple[str, ...] = (),
+):
+    """Return the loss to compile with.
+
+    Parameters
+    ----------
+    owner : str
+        Estimator name, for messages.
+    loss : str, loss class, instance, callable, list, dict or None
+        A name is checked against Keras (and built as its class when it gets
+        routed parameters); a class is built; an instance is copied; other
+        callables are used as they are; a list or dict holds one loss per
+        output. None (no loss: a model that compiles itself) only where
+        there is no ``auto``.
+    routed : dict, default=None
+        The ``loss__*`` parameters, the prefix removed (the wrappers).
+    auto : str, default=None
+        What ``loss="auto"`` stands for (the built-in estimators' loss for
+        the target).
+    names : tuple of str, default=()
+        The loss names offered in messages; default: every Keras loss.
+
+    Returns
+    -------
+    str, keras.losses.Loss, callable, list, dict or None
     """
+    expected = "a loss class, instance or function"
+    if names:
+        expected = f"one of {', '.join(names)} (or any Keras loss name), {expected}"
+    else:
+        expected = f"a Keras loss name, {expected}"
+    if auto is not None:
+        expected = f"'auto', {expected}"
     if isinstance(loss, str):
-        if loss == "auto":
-            return default
-        name = _LOSS_ALIASES.get(loss, loss)
+        if loss == "auto" and auto is not None:
+            return auto
+        loss = _LOSS_ALIASES.get(loss, loss)
         try:
-            keras.losses.get(name)
+            keras.losses.get(loss)
         except ValueError:
-            fail(
-                owner,
-                "loss",
-                f"'auto', one of {', '.join(names)} (or any Keras loss name), a "
-                "keras.losses.Loss or a callable",
-                loss,
-                did_you_mean(loss, names),
+            offered = names or sorted(_loss_classes())
+            fail(owner, "loss", expected, loss, did_you_mean(loss, offered))
+        if routed and _loss_class(loss) is None:
+            raise InvalidParameterError(
+                f"{owner}: `loss__` parameters need a loss with a class; pass the "
+                "loss class itself (e.g. keras.losses.Huber)."
             )
-        return name
-    if isinstance(loss, keras.losses.Loss):
-        return loss.__class__.from_config(loss.get_config())
-    if callable(loss):
-        return loss
-    fail(owner, "loss", "a loss name, a keras.losses.Loss or a callable", loss)
+    else:
+        several = isinstance(loss, (list, tuple, dict))
+        none_allowed = loss is None and auto is None  # the model compiles itself
+        if not (none_allowed or several or callable(loss)):
+            fail(owner, "loss", expected, loss)
+    return instantiate(
+        loss, routed or {}, owner=owner, route="loss", resolve=_loss_class, copy=_fresh
+    )
 
 
-def resolve_metrics(owner: str, metrics: Any) -> list:
-    """Return a fresh list of metrics to compile with."""
-    if metrics is None:
-        return []
-    if isinstance(metrics, (str, keras.metrics.Metric)) or callable(metrics):
-        metrics = [metrics]
-    if not isinstance(metrics, (list, tuple)):
-        fail(owner, "metrics", "None or a list of metric names or objects", metrics)
-    out = []
-    for m in metrics:
-        if isinstance(m, str):
-            if m not in ("accuracy", "acc", "crossentropy", "ce"):
-                try:
-                    keras.metrics.get(m)
-                except ValueError:
-                    fail(
-                        owner,
-                        "metrics",
-                        "Keras metric names or objects",
-                        m,
-                        did_you_mean(m, _METRIC_NAMES),
-                    )
-            out.append(m)
-        elif isinstance(m, keras.metrics.Metric):
-            out.append(m.__class__.from_config(m.get_config()))
-        elif callable(m):
-            out.append(m)
-        else:
+def make_metrics(owner: str, metrics: Any, routed: dict | None = None):
+    """Return fresh metrics to compile with (None when there are none).
+
+    Parameters
+    ----------
+    owner : str
+        Estimator name, for messages.
+    metrics : str, metric class, instance, callable, list, dict or None
+        Names are checked against Keras (and built as their class when they
+        get routed parameters); classes are built; instances are copied.
+    routed : dict, default=None
+        The ``metrics__*`` parameters, the prefix removed (the wrappers).
+
+    Returns
+    -------
+    list, dict or None
+    """
+    if isinstance(metrics, tuple):
+        metrics = list(metrics)
+    elif metrics is not None and not isinstance(metrics, (list, dict)):
+        metrics = [metrics]  # Keras takes a list or dict
+    built = instantiate(
+        metrics,
+        routed or {},
+        owner=owner,
+        route="metrics",
+        resolve=_metric_class,
+        copy=_fresh,
+    )
+    for m in [] if built is None else keras.tree.flatten(built):
+        if isinstance(m, str) and m not in ("accuracy", "acc", "crossentropy", "ce"):
+            try:
+                keras.metrics.get(m)
+            except ValueError:
+                hint = did_you_mean(m, _METRIC_NAMES)
+                fail(owner, "metrics", "Keras metric names or objects", m, hint)
+        elif not (isinstance(m, (str, keras.metrics.Metric)) or callable(m)):
             fail(owner, "metrics", "Keras metric names or objects", m)
-    return out
+    return built
 
 
 _METRIC_NAMES = (
@@ -301,23 +466,95 @@ _METRIC_NAMES = (
 )
 
 
-def copy_callbacks(owner: str, callbacks: Any) -> list:
-    """Return deep copies of the user's callbacks, one set per fit.
+def make_callbacks(
+    owner: str, callbacks: Any, routed: dict | None = None, *, route="callbacks"
+) -> list:
+    """Return the callbacks of one fit: instances copied, classes built.
 
     Copies keep one estimator cloneable and fittable many times: Keras
     callbacks hold per-run state (best value, wait counter, the model).
+
+    Parameters
+    ----------
+    owner : str
+        Estimator name, for messages.
+    callbacks : callback, class, list, dict or None
+        A list may hold lists of callbacks (as in scikeras).
+    routed : dict, default=None
+        The parameters routed with ``route__``, the prefix removed.
+    route : str, default="callbacks"
+        Where they come from: ``callbacks``, ``fit__callbacks``, ...
+
+    Returns
+    -------
+    list of keras.callbacks.Callback
     """
-    if callbacks is None:
+    built = instantiate(
+        callbacks, routed or {}, owner=owner, route=route, copy=_copy_callback
+    )
+    if built is None:
         return []
-    if isinstance(callbacks, keras.callbacks.Callback):
-        callbacks = [callbacks]
-    if not isinstance(callbacks, (list, tuple)) or not all(
-        isinstance(cb, keras.callbacks.Callback) for cb in callbacks
-    ):
-        fail(
-            owner, "callbacks", "None or a list of keras.callbacks.Callback", callbacks
-        )
-    return [copy.deepcopy(cb) for cb in callbacks]
+    if isinstance(built, dict):
+        built = list(built.values())
+    if not isinstance(built, (list, tuple)):
+        built = [built]
+    out = []
+    for item in built:
+        for one in item if isinstance(item, (list, tuple)) else [item]:
+            if not isinstance(one, keras.callbacks.Callback):
+                fail(
+                    owner,
+                    route,
+                    "None or a list of keras.callbacks.Callback",
+                    callbacks,
+                )
+            out.append(one)
+    return out
+
+
+def _copy_callback(obj):
+    return copy.deepcopy(obj) if isinstance(obj, keras.callbacks.Callback) else obj
+
+
+def _fresh(obj):
+    """A new loss or metric of the same configuration; other objects as given."""
+    if isinstance(obj, (keras.losses.Loss, keras.metrics.Metric)):
+        return obj.__class__.from_config(obj.get_config())
+    return obj
+
+
+def _classes_by_name(module, base) -> dict:
+    """Classes of ``module`` by snake_case class name and by instance name."""
+    out = {}
+    for attr in dir(module):
+        cls = getattr(module, attr)
+        if inspect.isclass(cls) and issubclass(cls, base):
+            snake = re.sub(r"(?<!^)(?=[A-Z])", "_", attr).lower()
+            out.setdefault(snake, cls)
+            try:
+                out.setdefault(cls().name, cls)
+            except (TypeError, ValueError):
+                continue
+    return out
+
+
+def _loss_classes() -> dict:
+    """Loss classes by their instance name and by snake_case class name."""
+    return _classes_by_name(keras.losses, keras.losses.Loss)
+
+
+def _loss_class(name: str):
+    """The loss class a loss name stands for, or None."""
+    try:
+        fn = keras.losses.get(name)
+    except ValueError:
+        return None
+    return _loss_classes().get(getattr(fn, "__name__", name))
+
+
+def _metric_class(name: str):
+    """The metric class a metric name stands for, or None."""
+    return _classes_by_name(keras.metrics, keras.metrics.Metric).get(name)
 
 
 class EpochGuard(keras.callbacks.Callback):

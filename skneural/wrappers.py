@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import copy
 import inspect
-import re
 import warnings
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -27,7 +25,6 @@ from . import _params as P
 from ._docs import PLACEMENT
 from ._pool import POOL, Network, structure_key
 from ._portable import custom_scope, portable
-from ._routing import instantiate
 from .backend import global_rng_preserved, keras, seeded
 from .base import _check_finite_outputs, _optimizer_key, compile_network
 from .classifier import BaseNeuralClassifier
@@ -39,7 +36,13 @@ from .targets import (
     RegressionTargetEncoder,
     loss_name,
 )
-from .training import OPTIMIZERS
+from .training import (
+    TrainingConfig,
+    make_callbacks,
+    make_loss,
+    make_metrics,
+    make_optimizer,
+)
 
 #: Where routed parameters go, by prefix.
 ROUTES = (
@@ -114,14 +117,12 @@ class KerasWrapperMixin:
         if training and not self._holds_out_validation():
             min_samples = 1
         kinds = _data_kinds(X, y) if training else None
-        out = super()._validate_X(X, reset=reset, y=y, min_samples=min_samples)
+        X_out, y_out = super()._validate_X(X, reset=reset, y=y, min_samples=min_samples)
         if training and reset:
             self._data_kinds = kinds
         elif training:
             _check_same_kinds(type(self).__name__, self.__dict__, kinds)
-        shape = tuple(
-            int(d) for d in (out[0] if isinstance(out, tuple) else out).shape[1:]
-        )
+        shape = tuple(int(d) for d in X_out.shape[1:])
         name = type(self).__name__
         if 0 in shape:
             raise ValueError(
@@ -130,10 +131,7 @@ class KerasWrapperMixin:
             )
         if reset:
             self._sample_shape = shape
-            self._X_given = (
-                (len(out[0] if isinstance(out, tuple) else out), *shape),
-                _given_dtype(X),
-            )
+            self._X_given = ((len(X_out), *shape), _given_dtype(X))
         else:
             fitted = self.__dict__.get("_sample_shape")
             if fitted is not None and shape != fitted:
@@ -142,7 +140,7 @@ class KerasWrapperMixin:
                     f"samples of shape {shape}. Pass X of shape "
                     f"(n, {', '.join(map(str, fitted))})."
                 )
-        return out
+        return X_out, y_out
 
     def _draw_seed(self, rng: np.random.RandomState) -> int:
         # As in scikeras: a RandomState instance is read, not advanced, so
@@ -241,13 +239,7 @@ class KerasWrapperMixin:
             if (prefix in ROUTES and "__" in key) or key in extra:
                 extra[key] = value
             elif "__" in key and prefix not in self.get_params(deep=False):
-                close = P.closest(prefix, ROUTES)
-                hint = f" Did you mean '{close}__{key.split('__', 1)[1]}'?"
-                raise ValueError(
-                    f"Invalid parameter {key!r} for {name}: parameters "
-                    f"are routed with {', '.join(p + '__' for p in ROUTES)}."
-                    + (hint if close else "")
-                )
+                _check_route(name, key)
             elif "__" not in key and key not in self._get_param_names():
                 raise P.InvalidParameterError(
                     f"Invalid parameter {key!r} for {name}."
@@ -283,15 +275,7 @@ class KerasWrapperMixin:
         name = type(self).__name__
         for key in self._extra_params():
             if "__" in key:
-                prefix = key.split("__", 1)[0]
-                if prefix not in ROUTES:
-                    close = P.closest(prefix, ROUTES)
-                    rest = key.split("__", 1)[1]
-                    hint = f" Did you mean '{close}__{rest}'?" if close else ""
-                    raise P.InvalidParameterError(
-                        f"{name}: unknown routing prefix in `{key}`: parameters are "
-                        f"routed with {', '.join(p + '__' for p in ROUTES)}.{hint}"
-                    )
+                _check_route(name, key)
         for key in self._routed("compile"):
             if key not in _COMPILE_ARGS:
                 raise P.InvalidParameterError(
@@ -405,9 +389,17 @@ class KerasWrapperMixin:
         """
         return {k: v for k, v in self._free_params().items() if k in names}
 
-    def _training_params(self) -> SimpleNamespace:
+    def _training_config(self) -> TrainingConfig:
+        """The training settings from parameters and ``fit`` arguments.
+
+        Arguments of ``Model.fit`` (``fit__*`` parameters, those named in
+        ``_fit_kwargs``, those of this ``fit`` call) set the batch size,
+        epochs, shuffling, verbosity and callbacks; the others are passed on
+        to ``model.fit`` as given.
+        """
         name = type(self).__name__
         self._check_routes()
+        P.check_bool(name, "warm_start", self.warm_start)
         called = self.__dict__.get("_call_fit_kwargs", {})
         fit = {
             **self._passed_on(self._fit_kwargs - _SET_BY_FIT),
@@ -420,8 +412,8 @@ class KerasWrapperMixin:
             for k in list(fit)
             if k.startswith("callbacks__")
         }
-        fit_callbacks = self._make_callbacks(
-            fit.pop("callbacks", None), callback_params, "fit__callbacks"
+        fit_callbacks = make_callbacks(
+            name, fit.pop("callbacks", None), callback_params, route="fit__callbacks"
         )
         batch_size = _check_batch_size(
             name,
@@ -441,66 +433,26 @@ class KerasWrapperMixin:
             )
         if self.validation_batch_size is not None:
             extra.setdefault("validation_batch_size", self.validation_batch_size)
-        return SimpleNamespace(
-            batch_size=32 if batch_size is None else batch_size,
+        callbacks = make_callbacks(name, self.callbacks, self._routed("callbacks"))
+        return TrainingConfig(
             epochs=epochs,
+            batch_size=32 if batch_size is None else batch_size,
             shuffle=shuffle,
             verbose=verbose,
-            warm_start=P.check_bool(name, "warm_start", self.warm_start),
-            callbacks=self._make_callbacks(
-                self.callbacks, self._routed("callbacks"), "callbacks"
-            )
-            + fit_callbacks,
-            early_stopping=False,
-            validation_fraction=0.0,
-            patience=0,
-            min_delta=0.0,
-            restore_best_weights=False,
-            reduce_lr_on_plateau=False,
-            fit_extra=extra,
+            callbacks=(*callbacks, *fit_callbacks),
+            fit_kwargs=extra,
             fit_shown={k: shown[k] for k in extra if k in shown},
         )
-
-    def _make_callbacks(self, callbacks, routed: dict, route: str) -> list:
-        """Callbacks built from ``route__`` parameters; instances are copied."""
-        name = type(self).__name__
-        built = instantiate(
-            callbacks,
-            routed,
-            owner=name,
-            route=route,
-            copy=lambda cb: (
-                copy.deepcopy(cb) if isinstance(cb, keras.callbacks.Callback) else cb
-            ),
-        )
-        if built is None:
-            return []
-        if isinstance(built, dict):
-            built = list(built.values())
-        if not isinstance(built, (list, tuple)):
-            built = [built]
-        out = []
-        for cb in built:  # a list may hold lists of callbacks, as in scikeras
-            for one in cb if isinstance(cb, (list, tuple)) else [cb]:
-                if not isinstance(one, keras.callbacks.Callback):
-                    P.fail(
-                        name,
-                        route,
-                        "Keras callbacks (instances or classes), in a list or dict",
-                        one,
-                    )
-                out.append(one)
-        return out
 
     def _make_compile_kwargs(self) -> dict:
         """Fresh optimizer, loss and metrics, with their routed parameters."""
         name = type(self).__name__
         kwargs = {
-            "optimizer": _make_optimizer(
+            "optimizer": make_optimizer(
                 name, self.optimizer, self._routed("optimizer")
             ),
-            "loss": _make_loss(name, self.loss, self._routed("loss")),
-            "metrics": _make_metrics(name, self.metrics, self._routed("metrics")),
+            "loss": make_loss(name, self.loss, self._routed("loss")),
+            "metrics": make_metrics(name, self.metrics, self._routed("metrics")),
         }
         if self.run_eagerly:
             kwargs["run_eagerly"] = True
@@ -610,18 +562,18 @@ class KerasWrapperMixin:
                     f"argument of keras.Model.fit, predict or compile.{hint}"
                 )
 
-    def _start_network(self, meta, p, rng, seed, *, X, y, y_enc, encoders) -> Network:
+    def _start_network(self, meta, data, config, placement, rng, seed) -> Network:
         """Build the user's model, then train a pooled copy of its structure.
 
         The initial weights are those of the freshly built model (random, or
         pretrained when the function loads them), so a pooled network of the
         same structure only needs them copied in.
         """
-        features, encoder = encoders
-        meta_info = self._meta_dict(meta, X, y, encoder, features)
+        encoder = data.targets
+        meta_info = self._meta_dict(meta, data.X, data.y, encoder, data.features)
         with global_rng_preserved():
             compile_kwargs = self._make_compile_kwargs()
-        with seeded(seed), global_rng_preserved(), p.placement.dtype_policy():
+        with seeded(seed), global_rng_preserved(), placement.dtype_policy():
             fresh = self._build_fresh(meta_info, compile_kwargs)
         _check_output_shape(type(self).__name__, fresh, encoder, meta)
         _check_label_encoding(
@@ -659,14 +611,14 @@ class KerasWrapperMixin:
             meta.input_shape,
             compile_key,
             _layout(fresh),
-            p.placement,
+            placement,
         )
         if key is not None and compile_key[1] is None:
             key = None
 
         def build():
-            rows = max(1, len(p.placement.replicas))
-            compile_network(fresh, X, y_enc, rows=rows, **compile_kwargs)
+            rows = max(1, len(placement.replicas))
+            compile_network(fresh, data.X, data.y_enc, rows=rows, **compile_kwargs)
             return fresh
 
         with global_rng_preserved():
@@ -674,9 +626,11 @@ class KerasWrapperMixin:
         network.load(fresh.get_weights(), rng, lr)
         return network
 
-    def _fit_network(self, network, fit_kwargs, callbacks, p, *args, **kwargs):
-        _check_accepts(type(self).__name__, network.model, "fit", p.fit_shown)
-        return super()._fit_network(network, fit_kwargs, callbacks, p, *args, **kwargs)
+    def _fit_network(self, network, fit_data, callbacks, config, *args, **kwargs):
+        _check_accepts(type(self).__name__, network.model, "fit", config.fit_shown)
+        return super()._fit_network(
+            network, fit_data, callbacks, config, *args, **kwargs
+        )
 
     def fit(self, X, y, sample_weight=None, **kwargs):
         """Train the model on ``X``, ``y``.
@@ -762,7 +716,8 @@ class KerasWrapperMixin:
             return super()._predict_outputs(X)
         network = self._network
         _check_accepts(name, network.model, "predict", shown)
-        X = self.feature_encoder_.transform(self._validate_X(X, reset=False))
+        X, _ = self._validate_X(X, reset=False)
+        X = self.feature_encoder_.transform(X)
         if args.get("batch_size") == -1:
             args["batch_size"] = len(keras.tree.flatten(X)[0])
         with network.placement.scope():
@@ -793,14 +748,17 @@ class KerasWrapperMixin:
             args["batch_size"] = _check_batch_size(
                 name, shown["batch_size"].rstrip("="), args["batch_size"]
             )
-        callbacks = self._make_callbacks(
-            args.pop("callbacks", None), callback_params, "predict__callbacks"
+        callbacks = make_callbacks(
+            name,
+            args.pop("callbacks", None),
+            callback_params,
+            route="predict__callbacks",
         )
         if _any_predict_hooks(self.callbacks):
             callbacks = [
                 cb
-                for cb in self._make_callbacks(
-                    self.callbacks, self._routed("callbacks"), "callbacks"
+                for cb in make_callbacks(
+                    name, self.callbacks, self._routed("callbacks")
                 )
                 if _has_predict_hooks(cb)
             ] + callbacks
@@ -1086,6 +1044,23 @@ def _copy_model(model):
     return fresh
 
 
+def _check_route(owner: str, key: str) -> None:
+    """Refuse a ``prefix__name`` parameter whose prefix routes nowhere.
+
+    Raises :class:`~skneural.exceptions.InvalidParameterError`, a
+    ``ValueError`` as scikit-learn's ``set_params`` raises.
+    """
+    prefix, rest = key.split("__", 1)
+    if prefix in ROUTES:
+        return
+    close = P.closest(prefix, ROUTES)
+    hint = f" Did you mean '{close}__{rest}'?" if close else ""
+    raise P.InvalidParameterError(
+        f"{owner}: unknown routing prefix in `{key}`: parameters are routed with "
+        f"{', '.join(p + '__' for p in ROUTES)}.{hint}"
+    )
+
+
 def _qualname(fn) -> str:
     return getattr(fn, "__qualname__", None) or type(fn).__name__
 
@@ -1171,121 +1146,6 @@ def _any_predict_hooks(callbacks) -> bool:
         for cb in keras.tree.flatten(callbacks)
         if inspect.isclass(cb) or isinstance(cb, keras.callbacks.Callback)
     )
-
-
-def _fresh(obj):
-    """A new loss or metric of the same configuration; other objects as given."""
-    if isinstance(obj, (keras.losses.Loss, keras.metrics.Metric)):
-        return obj.__class__.from_config(obj.get_config())
-    return obj
-
-
-def _make_optimizer(owner, optimizer, routed):
-    if isinstance(optimizer, str):
-        cls = OPTIMIZERS.get(optimizer.lower())
-        if cls is None:
-            try:
-                cls = type(keras.optimizers.get(optimizer))
-            except ValueError:
-                P.fail(
-                    owner,
-                    "optimizer",
-                    f"one of {', '.join(OPTIMIZERS)}, an optimizer class or instance",
-                    optimizer,
-                    P.did_you_mean(optimizer, OPTIMIZERS),
-                )
-        optimizer = cls
-    is_class = inspect.isclass(optimizer) and issubclass(
-        optimizer, keras.optimizers.Optimizer
-    )
-    if not (is_class or isinstance(optimizer, keras.optimizers.Optimizer)):
-        P.fail(owner, "optimizer", "an optimizer name, class or instance", optimizer)
-    return instantiate(
-        optimizer,
-        routed,
-        owner=owner,
-        route="optimizer",
-        copy=lambda o: (
-            o.__class__.from_config(o.get_config())
-            if isinstance(o, keras.optimizers.Optimizer)
-            else o
-        ),
-    )
-
-
-def _classes_by_name(module, base) -> dict:
-    """Classes of ``module`` by snake_case class name and by instance name."""
-    out = {}
-    for attr in dir(module):
-        cls = getattr(module, attr)
-        if inspect.isclass(cls) and issubclass(cls, base):
-            snake = re.sub(r"(?<!^)(?=[A-Z])", "_", attr).lower()
-            out.setdefault(snake, cls)
-            try:
-                out.setdefault(cls().name, cls)
-            except (TypeError, ValueError):
-                continue
-    return out
-
-
-def _loss_classes() -> dict:
-    """Loss classes by their instance name and by snake_case class name."""
-    return _classes_by_name(keras.losses, keras.losses.Loss)
-
-
-def _loss_class(name: str):
-    """The loss class a loss name stands for, or None."""
-    try:
-        fn = keras.losses.get(name)
-    except ValueError:
-        return None
-    return _loss_classes().get(getattr(fn, "__name__", name))
-
-
-def _metric_class(name: str):
-    """The metric class a metric name stands for, or None."""
-    return _classes_by_name(keras.metrics, keras.metrics.Metric).get(name)
-
-
-def _make_loss(owner, loss, routed):
-    if isinstance(loss, str):
-        try:
-            keras.losses.get(loss)
-        except ValueError:
-            P.fail(
-                owner,
-                "loss",
-                "a Keras loss name, class, instance or function",
-                loss,
-                P.did_you_mean(loss, sorted(_loss_classes())),
-            )
-        if routed and _loss_class(loss) is None:
-            raise P.InvalidParameterError(
-                f"{owner}: `loss__` parameters need a loss with a class; pass the "
-                "loss class itself (e.g. keras.losses.Huber)."
-            )
-    elif not (loss is None or isinstance(loss, (list, tuple, dict)) or callable(loss)):
-        P.fail(owner, "loss", "a Keras loss name, class, instance or function", loss)
-    return instantiate(
-        loss, routed, owner=owner, route="loss", resolve=_loss_class, copy=_fresh
-    )
-
-
-def _make_metrics(owner, metrics, routed):
-    if metrics is not None and not isinstance(metrics, (list, tuple, dict)):
-        metrics = [metrics]  # Keras takes a list or dict
-    built = instantiate(
-        metrics,
-        routed,
-        owner=owner,
-        route="metrics",
-        resolve=_metric_class,
-        copy=_fresh,
-    )
-    for m in [] if built is None else keras.tree.flatten(built):
-        if not (isinstance(m, (str, keras.metrics.Metric)) or callable(m)):
-            P.fail(owner, "metrics", "Keras metric names, classes or instances", m)
-    return built
 
 
 _WRAPPER_DOC = """\

@@ -34,6 +34,8 @@ from ._pool import POOL, Network, structure_key
 from ._sparse import SparseRows, SparseScaler, dense, fit_sparse, validate_sparse
 from .backend import global_rng_preserved, keras, seeded
 from .exceptions import (
+    DataError,
+    DataTypeError,
     DeviceMemoryError,
     FitInterruptedWarning,
     InvalidParameterError,
@@ -261,18 +263,18 @@ class BaseNeuralEstimator(BaseEstimator):
         ]
         if odd:
             shown = ", ".join(map(repr, odd[:5]))
-            raise ValueError(
+            raise DataError(
                 f"{name} cannot use the column(s) {shown}: dates, durations and "
                 "complex numbers are not features as they are. Derive numbers from "
                 "them (e.g. the year, the day of week, seconds) or drop them."
             )
         if X.shape[1] == 0:
-            raise ValueError(
+            raise DataError(
                 f"0 feature(s) (shape={X.shape}) while a minimum of 1 is required "
                 f"by {name}."
             )
         if len(X) < min_samples:
-            raise ValueError(
+            raise DataError(
                 f"Found array with {len(X)} sample(s) (shape={X.shape}) while a "
                 f"minimum of {min_samples} is required by {name}."
             )
@@ -399,7 +401,7 @@ class BaseNeuralEstimator(BaseEstimator):
         if weights is not None:
             total = weights.sum()
             if total <= 0:
-                raise ValueError(
+                raise DataError(
                     "sample_weight sums to zero: at least one sample needs a positive "
                     "weight."
                 )
@@ -706,7 +708,7 @@ class BaseNeuralEstimator(BaseEstimator):
         n = len(X)
         n_val = int(np.ceil(config.validation_fraction * n))
         if n_val < 1 or n - n_val < 1:
-            raise ValueError(
+            raise DataError(
                 f"validation_fraction={config.validation_fraction} of {n} samples "
                 "leaves no sample for validation or training. Use more data, another "
                 "validation_fraction, or validation_fraction=0 to stop on the "
@@ -906,21 +908,21 @@ def _check_sample_weight(sample_weight, n: int) -> np.ndarray | None:
             shown = np.ravel(np.asarray(sample_weight, dtype=object))[:3].tolist()
         except ValueError:  # ragged
             shown = repr(sample_weight)[:60]
-        raise ValueError(
+        raise DataError(
             "sample_weight must hold numbers, one weight per sample, but it "
             f"contains values such as {shown}."
         ) from None
     if sw.ndim == 0:
         sw = np.full(n, float(sw))
     if sw.shape != (n,):
-        raise ValueError(
+        raise DataError(
             f"sample_weight has shape {sw.shape}, but X has {n} samples: pass one "
             f"weight per sample, an array of shape ({n},)."
         )
     if not np.all(np.isfinite(sw)):
-        raise ValueError("sample_weight contains NaN or infinity: pass finite weights.")
+        raise DataError("sample_weight contains NaN or infinity: pass finite weights.")
     if np.any(sw < 0):
-        raise ValueError("sample_weight has negative values: weights must be >= 0.")
+        raise DataError("sample_weight has negative values: weights must be >= 0.")
     top = sw.max(initial=0.0)
     total = sw.sum()
     if top > 0 and not (np.isfinite(total) and np.isfinite(n / total)):
@@ -942,7 +944,7 @@ def _check_numeric_features(X, name: str) -> None:
             shown = ", ".join(repr(c) for c in bad[:5]) + (
                 " ..." if len(bad) > 5 else ""
             )
-            raise ValueError(
+            raise DataError(
                 f"{name} needs numeric features, but column(s) {shown} are not "
                 "numeric. Encode them first, for example with OneHotEncoder or "
                 "OrdinalEncoder in a ColumnTransformer before the network in a "
@@ -956,13 +958,13 @@ def _check_numeric_features(X, name: str) -> None:
     except ValueError as exc:
         if "inhomogeneous" not in str(exc):
             return  # validate_data explains
-        raise ValueError(
+        raise DataError(
             f"{name} needs X with the same number of values in every sample, but "
             "X is ragged: its rows (or nested lists) have different lengths. Pad "
             "or truncate them to one length, or pass a 2-D array."
         ) from None
     if holds_text(arr):
-        raise ValueError(
+        raise DataError(
             f"{name} needs numeric features, but X contains strings. Encode them "
             "first, for example with OneHotEncoder or OrdinalEncoder in a Pipeline, "
             "or convert numbers stored as text with X.astype(float)."
@@ -987,14 +989,14 @@ def refuse_non_numeric(arr: np.ndarray, what: str, prefix: str) -> None:
     """
     kind = arr.dtype.kind
     if kind == "M":
-        raise ValueError(
+        raise DataError(
             f"{prefix}{what} holds datetimes, dtype {arr.dtype}. Convert them to "
             "numbers first, for example days since a reference date with "
             "(values - start) / np.timedelta64(1, 'D'), or calendar features such "
             "as year, month and day."
         )
     if kind == "m":
-        raise ValueError(
+        raise DataError(
             f"{prefix}{what} holds time differences, dtype {arr.dtype}. Convert "
             "them to numbers first, for example days with "
             "values / np.timedelta64(1, 'D')."
@@ -1015,13 +1017,13 @@ def refuse_non_numeric(arr: np.ndarray, what: str, prefix: str) -> None:
         else:
             others.setdefault(type(v).__name__, v)
     if missing:
-        raise ValueError(
+        raise DataError(
             f"{prefix}{what} contains missing values (pd.NA or pd.NaT). Fill them "
             "first, for example with SimpleImputer in a Pipeline, or drop those "
             "samples."
         )
     if dates:
-        raise ValueError(
+        raise DataError(
             f"{prefix}{what} contains datetime objects. Convert them to numbers "
             "first, for example days since a reference date, or calendar features "
             "such as year, month and day."
@@ -1032,7 +1034,7 @@ def refuse_non_numeric(arr: np.ndarray, what: str, prefix: str) -> None:
             reason = ""
         except (TypeError, ValueError) as exc:
             reason = f" ({exc})"
-        raise TypeError(
+        raise DataTypeError(
             f"{prefix}{what} contains values of type {', '.join(sorted(others))}"
             f"{reason}. Pass numbers only: a NumPy array or a DataFrame of numeric "
             "columns."
@@ -1058,7 +1060,7 @@ def _check_finite_outputs(outputs, X, name: str) -> None:
         (float(np.max(np.abs(a))) for a in inputs if a.size and a.dtype.kind in "fiu"),
         default=float("nan"),
     )
-    raise ValueError(
+    raise DataError(
         f"{name}: the network's outputs are NaN or infinite for {int(bad.sum())} "
         f"of {len(bad)} samples (the first is sample {int(np.argmax(bad))}), so "
         "there is no prediction to return. This comes from inputs far outside the "

@@ -28,6 +28,7 @@ from ._portable import custom_scope, portable
 from .backend import global_rng_preserved, keras, seeded
 from .base import _check_finite_outputs, _optimizer_key, compile_network
 from .classifier import BaseNeuralClassifier
+from .exceptions import DataError
 from .regressor import BaseNeuralRegressor
 from .targets import (
     CATEGORICAL_LOSSES,
@@ -125,7 +126,7 @@ class KerasWrapperMixin:
         shape = tuple(int(d) for d in X_out.shape[1:])
         name = type(self).__name__
         if 0 in shape:
-            raise ValueError(
+            raise DataError(
                 f"{name}: X has samples of shape {shape}, which hold no values. "
                 "Every sample needs at least one value along each axis."
             )
@@ -135,7 +136,7 @@ class KerasWrapperMixin:
         else:
             fitted = self.__dict__.get("_sample_shape")
             if fitted is not None and shape != fitted:
-                raise ValueError(
+                raise DataError(
                     f"{name} was fitted on samples of shape {fitted}, but X has "
                     f"samples of shape {shape}. Pass X of shape "
                     f"(n, {', '.join(map(str, fitted))})."
@@ -534,7 +535,7 @@ class KerasWrapperMixin:
                 kwargs[key] = value
         built = model(**kwargs)
         if not isinstance(built, keras.Model):
-            raise TypeError(
+            raise P.InvalidParameterError(
                 f"{name}: `model` must return a keras.Model, but {_qualname(model)} "
                 f"returned {type(built).__name__}."
             )
@@ -819,7 +820,7 @@ def _check_same_kinds(owner: str, state: dict, kinds: dict) -> None:
     if None not in (kinds["y_ndim"], fitted["y_ndim"]) and (
         kinds["y_ndim"] != fitted["y_ndim"]
     ):
-        raise ValueError(
+        raise DataError(
             f"y has {kinds['y_ndim']} dimension(s), but {owner} was fitted on y of "
             f"{fitted['y_ndim']} dimension(s). Continued training (partial_fit, "
             "warm_start) needs targets of the same shape; call fit with "
@@ -828,7 +829,7 @@ def _check_same_kinds(owner: str, state: dict, kinds: dict) -> None:
     for what, name in (("y", "targets"), ("X", "features")):
         new, old = kinds[what], fitted[what]
         if new is not None and old is not None and not _same_kind(new, old):
-            raise ValueError(
+            raise DataError(
                 f"{what} has dtype {np.dtype(new)}, but {owner} was fitted on {what} "
                 f"of dtype {np.dtype(old)}. Continued training (partial_fit, "
                 f"warm_start) needs {name} of the same kind: convert them, e.g. "
@@ -882,7 +883,7 @@ def _check_output_shape(owner: str, model, encoder, meta) -> None:
                 ", or pass the model itself as `model=`: y's columns are then split "
                 "among its outputs"
             )
-        raise ValueError(
+        raise DataError(
             f"{owner}: the model has {len(outputs)} output(s), but the target "
             f"encoder {type(encoder).__name__} makes targets for {expected}. "
             f"{fix}."
@@ -911,7 +912,7 @@ def _check_output_shape(owner: str, model, encoder, meta) -> None:
             f" X has samples of shape {meta.input_shape}: Dense layers keep the "
             "leading axes, so flatten first (keras.layers.Flatten()) or pass 2-D X."
         )
-    raise ValueError(
+    raise DataError(
         f"{owner}: the model returns outputs of shape (n, "
         f"{', '.join(map(str, shape))}) but the target ({meta.target_type}) needs "
         f"an output layer of {wanted}, giving outputs of shape (n, {units}).{hint}"
@@ -1004,7 +1005,7 @@ def _check_label_encoding(owner: str, model, encoder, loss, routed: dict) -> Non
         )
     else:
         fix = f"Pass the same loss to {owner} (loss={name!r})"
-    raise ValueError(
+    raise DataError(
         f"{owner}: the model trains with the loss {name!r} on {units} output "
         f"unit(s), which takes {'one-hot rows' if wants else 'class indices'}, "
         f"but the labels were encoded as "

@@ -94,3 +94,42 @@ def test_the_checks_see_a_cycle():
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}
     assert _cycle(graph) == ["a", "b", "c", "a"]
     assert _cycle({"a": {"b"}, "b": set()}) is None
+
+
+#: Built-in exceptions skneural must not raise bare: it raises its own
+#: subclasses of them (DataError is a ValueError, ...), so that one
+#: ``except skneural.SkneuralError`` catches every error it raises on purpose.
+BARE = {
+    "ValueError",
+    "TypeError",
+    "RuntimeError",
+    "FileNotFoundError",
+    "KeyError",
+    "IndexError",
+    "OSError",
+    "MemoryError",
+}
+
+
+def _bare_raises(source: str) -> list[int]:
+    """Lines that raise one of ``BARE`` itself (``raise ValueError(...)``)."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Raise) and node.exc is not None:
+            exc = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+            if isinstance(exc, ast.Name) and exc.id in BARE:
+                lines.append(node.lineno)
+    return lines
+
+
+def test_every_error_raised_on_purpose_is_a_skneural_error():
+    bare = {
+        str(path.relative_to(ROOT)): lines
+        for path in ROOT.rglob("*.py")
+        if (lines := _bare_raises(path.read_text()))
+    }
+    assert not bare, f"raise skneural's own exceptions instead: {bare}"
+
+
+def test_the_raise_check_sees_a_bare_error():
+    assert _bare_raises("raise ValueError('x')\nraise DataError('y')\nraise") == [1]

@@ -266,13 +266,18 @@ default="auto"
         boolean mask of missing values.
         """
         dtype = np.float32
-        missing = np.isnan(numbers_)
-        scaled = (numbers_.astype(dtype) - self.center_.astype(dtype)) / (
-            self.scale_.astype(dtype)
-        )
+        scaled = numbers_.astype(dtype)  # a new array: the steps work in place
+        scaled -= self.center_.astype(dtype)
+        scaled /= self.scale_.astype(dtype)
         if np.isfinite(self.clip):
-            scaled = scaled / np.sqrt(1 + (scaled / dtype(self.clip)) ** 2)
-        scaled[missing] = 0.0
+            bend = scaled / dtype(self.clip)
+            np.square(bend, out=bend)
+            bend += 1
+            np.sqrt(bend, out=bend)
+            scaled /= bend
+        missing = np.isnan(scaled)  # missing in, NaN out
+        if missing.any():
+            scaled[missing] = 0.0
         return scaled, missing
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
@@ -370,6 +375,8 @@ default="auto"
         return sorted(set(positions))
 
     def _refuse_infinite(self, numbers_: np.ndarray, names) -> None:
+        if not np.isinf(numbers_).any():
+            return
         infinite = np.isinf(numbers_).any(axis=0)
         if infinite.any():
             column = names[self.numeric_columns_[int(infinite.argmax())]]

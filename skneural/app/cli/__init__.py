@@ -15,7 +15,10 @@ and exit status 2; never a traceback.
 Each command is a module here with ``HELP``, ``add_arguments(parser)`` and
 ``run(args)``; only light modules are imported at the top of each, so
 ``--help``, ``--version``, ``datasets`` and mistakes in the command line
-answer without loading pandas, scikit-learn or Keras.
+answer without loading pandas, scikit-learn or Keras. The imports marked
+``# heavy`` inside the commands' functions are those: they load NumPy,
+pandas, scikit-learn, Keras or Optuna only when a command needs them
+(``benchmarks/bench_cli.py`` times what that saves).
 """
 
 from __future__ import annotations

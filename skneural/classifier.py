@@ -107,7 +107,10 @@ class BaseNeuralClassifier(ClassifierMixin, BaseNeuralEstimator):
             Rows sum to one for single-label targets; one independent
             probability per label for multilabel targets.
         """
-        outputs = self._predict_outputs(X)
+        return self._probabilities(self._predict_outputs(X))
+
+    def _probabilities(self, outputs: np.ndarray) -> np.ndarray:
+        """Class probabilities from network outputs, read by the target encoder."""
         encoder = self.target_encoder_
         if not hasattr(encoder, "probabilities"):  # a target encoder of your own
             return encoder.inverse_transform(outputs, return_proba=True)

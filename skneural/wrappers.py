@@ -1461,8 +1461,4 @@ class KerasClassifier(KerasWrapperMixin, BaseNeuralClassifier):  # noqa: D101
             Rows sum to one for single-label targets; one independent
             probability per label for multilabel targets.
         """
-        outputs = self._predict_outputs(X, kwargs)
-        encoder = self.target_encoder_
-        if not hasattr(encoder, "probabilities"):  # a target encoder of your own
-            return encoder.inverse_transform(outputs, return_proba=True)
-        return encoder.probabilities(outputs)
+        return self._probabilities(self._predict_outputs(X, kwargs))

@@ -252,8 +252,10 @@ default="auto"
     def _scale_array(self, X: np.ndarray) -> np.ndarray:
         """:meth:`transform` of a float array of numbers alone: NumPy only."""
         self._check_width(X.shape[1])
-        if self._reordered:
-            X = X[:, self.numeric_columns_]  # continuous columns first
+        # continuous columns first (encoders saved before the reordering have
+        # no flag: their columns are in the table's order)
+        if getattr(self, "_reordered", False):
+            X = X[:, self.numeric_columns_]
         self._refuse_infinite(X, range(X.shape[1]))
         scaled, missing = self._scaled(X)
         flags = missing[:, self.missing_indicators_].astype(np.float32)

@@ -298,3 +298,31 @@ def test_bad_tables_get_clear_errors(table):
         fitted.predict(np.zeros((2, 4)))
     with pytest.raises(ValueError, match="Found input variables with inconsistent"):
         est.fit(frame, (signal > 1)[:-1])
+
+
+def test_one_embedding_table_computes_what_one_table_per_column_does():
+    from skneural.architectures.table import TableEmbedding
+
+    cards, dims = (3, 7, 2), (2, 5, 2)
+    rng = np.random.default_rng(0)
+    x = np.column_stack(
+        [rng.normal(size=(6, 2))] + [rng.integers(-1, c + 2, 6) for c in cards]
+    ).astype("float32")  # codes outside 0..n-1 are clipped, as before
+    per_column = TableEmbedding(2, cards, dims)
+    one = TableEmbedding(2, cards, dims, one_table=True)
+    per_column.build(x.shape)
+    one.build(x.shape)
+    assert len(one.weights) == 1 and len(per_column.weights) == 3
+    table = np.zeros((sum(cards), max(dims)), "float32")
+    start = 0
+    for weight, n, d in zip(per_column.weights, cards, dims, strict=True):
+        table[start : start + n, :d] = weight.numpy()
+        start += n
+    one.weights[0].assign(table)
+    np.testing.assert_allclose(one(x), per_column(x), rtol=1e-6)
+    assert one(x).shape == (6, 2 + sum(dims))
+    # Saved models name the layout; configs without it read the old one.
+    assert TableEmbedding.from_config(one.get_config()).one_table
+    config = per_column.get_config()
+    config.pop("one_table")
+    assert not TableEmbedding.from_config(config).one_table

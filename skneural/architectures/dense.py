@@ -67,6 +67,7 @@ def build_dense_network(
             x.shape[-1] - len(meta.categories),
             meta.categories,
             embedding_dims(meta.categories),
+            one_table=True,
             name="table_embedding",
         )(x)
     outputs = dense_head(

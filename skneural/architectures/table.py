@@ -41,6 +41,14 @@ class TableEmbedding(keras.layers.Layer):
         Embedding width of each categorical column.
     embeddings_initializer : str or keras.initializers.Initializer
         Initializer of the embedding tables.
+    one_table : bool, default=False
+        Keep all columns' embeddings in one weight (one row block per
+        column, as wide as the widest embedding) and look them all up at
+        once. The network computes the same function either way; one table
+        has one variable instead of one per column, so a training step has
+        fewer operations and traces in about half the time on tables with
+        many categorical columns. The networks skneural builds use it;
+        ``False`` (one weight per column) reads models saved before it.
     """
 
     def __init__(
@@ -49,6 +57,7 @@ class TableEmbedding(keras.layers.Layer):
         cardinalities: Sequence[int],
         dims: Sequence[int],
         embeddings_initializer="random_normal",
+        one_table: bool = False,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -56,9 +65,25 @@ class TableEmbedding(keras.layers.Layer):
         self.cardinalities = tuple(int(c) for c in cardinalities)
         self.dims = tuple(int(d) for d in dims)
         self.embeddings_initializer = keras.initializers.get(embeddings_initializer)
+        self.one_table = bool(one_table)
+        # Row of each column's code 0 in the one table, its largest code, and
+        # which of the looked-up values (columns x widest width) are kept.
+        self._offsets = np.cumsum([0, *self.cardinalities[:-1]]).astype("int32")
+        self._highest = np.asarray(self.cardinalities, "int32") - 1
+        width = max(self.dims, default=0)
+        self._kept = np.concatenate(
+            [j * width + np.arange(d) for j, d in enumerate(self.dims)] or [[]]
+        ).astype("int32")
 
     def build(self, input_shape):
-        """Create one embedding table per categorical column."""
+        """Create the embedding table(s)."""
+        if self.one_table:
+            self.table = self.add_weight(
+                shape=(sum(self.cardinalities), max(self.dims)),
+                initializer=self.embeddings_initializer,
+                name="embeddings",
+            )
+            return
         self.tables = [
             self.add_weight(
                 shape=(n, d),
@@ -71,8 +96,18 @@ class TableEmbedding(keras.layers.Layer):
     def call(self, inputs):
         """Numbers as they are, then each code column's embedding."""
         ops = keras.ops
-        parts = [inputs[:, : self.n_numeric]]
+        numbers = inputs[:, : self.n_numeric]
         codes = ops.cast(inputs[:, self.n_numeric :], "int32")
+        if self.one_table:
+            rows = ops.minimum(ops.maximum(codes, 0), self._highest) + self._offsets
+            looked_up = ops.reshape(
+                ops.take(self.table, rows, axis=0),
+                (-1, len(self.dims) * self.table.shape[1]),
+            )
+            return ops.concatenate(
+                [numbers, ops.take(looked_up, self._kept, axis=1)], axis=-1
+            )
+        parts = [numbers]
         for j, table in enumerate(self.tables):
             n = self.cardinalities[j]
             parts.append(ops.take(table, ops.clip(codes[:, j], 0, n - 1), axis=0))
@@ -92,6 +127,7 @@ class TableEmbedding(keras.layers.Layer):
             embeddings_initializer=keras.initializers.serialize(
                 self.embeddings_initializer
             ),
+            one_table=self.one_table,
         )
         return config
 

@@ -7,7 +7,12 @@ import numbers
 from . import _params as P
 from .architectures import build_dense_network
 from .architectures.dense import numeric_columns
-from .training import auto_numeric_embedding, resolve_activation, resolve_initializer
+from .training import (
+    auto_ensemble_size,
+    auto_numeric_embedding,
+    resolve_activation,
+    resolve_initializer,
+)
 
 #: Defaults of NeuralClassifier and NeuralRegressor that differ from the
 #: shared ones in the docstrings (chosen on the tabular benchmark panel).
@@ -36,9 +41,24 @@ class DenseArchitectureMixin:
                 if meta is None
                 else auto_numeric_embedding(n_samples, numeric_columns(meta))
             )
+        members = self.ensemble_size
+        if isinstance(members, str) and members == "auto":
+            members = 1 if n_samples is None else auto_ensemble_size(n_samples)
+        elif (
+            isinstance(members, bool)
+            or not isinstance(members, numbers.Integral)
+            or members < 1
+        ):
+            P.fail(
+                type(self).__name__,
+                "ensemble_size",
+                "'auto' or a positive integer (1: a single network)",
+                members,
+            )
         return build_dense_network, {
             **self._dense_params(),
             "numeric_embedding": embedding,
+            "ensemble_size": int(members),
         }
 
     def _dense_params(self) -> dict:

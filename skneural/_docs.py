@@ -53,7 +53,22 @@ default="auto"
         one-hot columns, missing-value flags, category codes and sparse input
         are not embedded; without
         hidden layers (``hidden_layer_sizes=()``) the model stays linear and
-        no embedding is made."""
+        no embedding is made.
+    ensemble_size : int or "auto", default="auto"
+        Networks packed side by side in the one model: they share the input
+        layers (the embeddings), each has its own hidden and output layers
+        and its own initial weights, each is trained on its own loss in the
+        same steps, and ``predict`` / ``predict_proba`` return their average
+        (:class:`~skneural.architectures.ensemble.PackedEnsemble`; TabM,
+        Gorishniy et al. 2024). On small tables networks started from
+        different weights disagree by about as much as a network and a
+        linear model, and the average is better than any one of them. ``1``:
+        a single network. ``"auto"``: 4 when ``fit`` gets fewer than 10,000
+        rows, else 1
+        (:func:`~skneural.training.auto_ensemble_size`). Without hidden
+        layers there is one network (an average of linear models is linear).
+        ``history_`` shows the mean of the members' training losses and the
+        validation loss of their average."""
 
 STANDARDIZE_TARGET = """\
 standardize_target : bool or "auto", default="auto"

@@ -883,8 +883,9 @@ def _set_output_bias(model, meta: Meta) -> None:
     except ValueError:
         return
     has_bias = bias is not None and getattr(layer, "bias", None) is not None
-    if has_bias and tuple(layer.bias.shape) == bias.shape:
-        layer.bias.assign(bias)
+    if has_bias and tuple(layer.bias.shape)[-bias.ndim :] == bias.shape:
+        # an ensemble's output bias has a row per member: each starts there
+        layer.bias.assign(np.broadcast_to(bias, tuple(layer.bias.shape)))
 
 
 def _check_verbose(name: str, verbose: Any) -> int:

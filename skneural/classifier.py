@@ -225,6 +225,7 @@ class NeuralClassifier(DenseArchitectureMixin, BaseNeuralClassifier):  # noqa: D
         precision: str = "float32",
         categorical_features: Any = "auto",
         numeric_embedding: str | None = "auto",
+        ensemble_size: int | str = "auto",
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -257,6 +258,7 @@ class NeuralClassifier(DenseArchitectureMixin, BaseNeuralClassifier):  # noqa: D
         self.precision = precision
         self.categorical_features = categorical_features
         self.numeric_embedding = numeric_embedding
+        self.ensemble_size = ensemble_size
 
 
 class ConvClassifier(ConvArchitectureMixin, BaseNeuralClassifier):  # noqa: D101

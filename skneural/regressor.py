@@ -198,6 +198,7 @@ class NeuralRegressor(DenseArchitectureMixin, BaseNeuralRegressor):  # noqa: D10
         precision: str = "float32",
         categorical_features: Any = "auto",
         numeric_embedding: str | None = "auto",
+        ensemble_size: int | str = "auto",
         standardize_target: bool | str = "auto",
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -230,6 +231,7 @@ class NeuralRegressor(DenseArchitectureMixin, BaseNeuralRegressor):  # noqa: D10
         self.precision = precision
         self.categorical_features = categorical_features
         self.numeric_embedding = numeric_embedding
+        self.ensemble_size = ensemble_size
         self.standardize_target = standardize_target
 
 

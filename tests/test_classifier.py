@@ -28,7 +28,7 @@ def test_multiclass_learns_iris(iris):
     np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-6)
     assert clf.n_outputs_ == 1
     np.testing.assert_array_equal(clf.classes_, [0, 1, 2])
-    assert clf.model_.layers[-1].activation.__name__ == "softmax"
+    assert clf.model_.get_layer("output").activation.__name__ == "softmax"
 
 
 @pytest.mark.parametrize(

@@ -73,7 +73,7 @@ def test_only_a_tables_numbers_are_embedded_and_sparse_input_is_not():
     est = tiny("NeuralRegressor", numeric_embedding="periodic", epochs=1)
     est.fit(wide, rng.normal(size=60))
     assert "periodic_embedding" not in [layer.name for layer in est.model_.layers]
-    assert est.model_.layers[1].kernel.shape[0] == 500  # the first dense layer
+    assert est.model_.layers[1].kernel.shape[-2] == 500  # the first dense layer
 
 
 def test_auto_embeds_the_numbers_of_tables_with_enough_rows_per_column():

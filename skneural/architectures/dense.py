@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from ..backend import keras
 from ..meta import Meta
 from .blocks import dense_head, regularizer
+from .ensemble import PackedEnsemble
 from .table import PeriodicEmbedding, TableEmbedding, embedding_dims
 
 
@@ -21,6 +22,7 @@ def build_dense_network(
     l1: float = 0.0,
     l2: float = 0.0,
     numeric_embedding: str | None = None,
+    ensemble_size: int = 1,
     name: str = "dense_network",
 ):
     """Build an uncompiled multilayer perceptron for the task in ``meta``.
@@ -46,15 +48,23 @@ def build_dense_network(
         :class:`~skneural.architectures.table.PeriodicEmbedding` before the
         hidden layers (without hidden layers the model stays linear: no
         embedding).
+    ensemble_size : int, default=1
+        Networks packed side by side after the input layers, each with its
+        own hidden and output layers, trained on their own losses and
+        averaged (see :mod:`skneural.architectures.ensemble`). Without hidden
+        layers there is one (averaging linear models gives a linear model).
     name : str, default="dense_network"
         Name of the returned model.
 
     Returns
     -------
     keras.Model
-        A functional model, not compiled.
+        A functional model, not compiled: a
+        :class:`~skneural.architectures.ensemble.PackedEnsemble` for an
+        ensemble.
     """
     reg = regularizer(l1, l2)
+    members = int(ensemble_size) if hidden_layer_sizes else 1
     inputs = keras.Input(shape=meta.input_shape, name="features")
     x = inputs
     if len(meta.input_shape) > 1:
@@ -79,7 +89,10 @@ def build_dense_network(
         kernel_initializer=kernel_initializer,
         kernel_regularizer=reg,
         batch_normalization=batch_normalization,
+        members=members,
     )
+    if members > 1:
+        return PackedEnsemble(inputs, outputs, name=name)
     return keras.Model(inputs, outputs, name=name)
 
 

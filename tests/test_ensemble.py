@@ -105,11 +105,15 @@ def test_auto_packs_networks_for_small_tables_only():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(AUTO_ENSEMBLE_MAX_ROWS, 3))
     y = X[:, 0] + 0.1 * rng.normal(size=len(X))
-    small = tiny("NeuralRegressor", epochs=1).fit(X[:500], y[:500])
+    small = tiny("NeuralRegressor", epochs=1, ensemble_size="auto")
+    small.fit(X[:500], y[:500])
     assert small.ensemble_size == "auto"  # the parameter is left as given
     members = small.model_.get_layer("output").kernel.shape[0]
     assert members == AUTO_ENSEMBLE_SIZE
-    large = tiny("NeuralRegressor", epochs=1, early_stopping=False).fit(X, y)
+    large = tiny(
+        "NeuralRegressor", epochs=1, early_stopping=False, ensemble_size="auto"
+    )
+    large.fit(X, y)
     assert not isinstance(large.model_, PackedEnsemble)
 
 

@@ -54,7 +54,7 @@ default="auto"
         are not embedded; without
         hidden layers (``hidden_layer_sizes=()``) the model stays linear and
         no embedding is made.
-    ensemble_size : int or "auto", default=1
+    ensemble_size : int or "auto", default="auto"
         Networks packed side by side in the one model: they share the input
         layers (the embeddings), each has its own hidden and output layers
         and its own initial weights, each is trained on its own loss in the
@@ -62,10 +62,10 @@ default="auto"
         (:class:`~skneural.architectures.ensemble.PackedEnsemble`; TabM,
         Gorishniy et al. 2024). On small tables networks started from
         different weights disagree by about as much as a network and a
-        linear model, and the average is better than any one of them. ``1``:
-        a single network (the default). ``"auto"``: 4 when ``fit`` gets
-        fewer than 10,000 rows, else 1
-        (:func:`~skneural.training.auto_ensemble_size`). Without hidden
+        linear model, and the average is better than any one of them.
+        ``"auto"``: 4 when ``fit`` gets fewer than 10,000 rows, else 1
+        (:func:`~skneural.training.auto_ensemble_size`); ``1``: a single
+        network whatever the data size. Without hidden
         layers there is one network (an average of linear models is linear).
         ``history_`` shows the mean of the members' training losses and the
         validation loss of their average."""

@@ -225,7 +225,7 @@ class NeuralClassifier(DenseArchitectureMixin, BaseNeuralClassifier):  # noqa: D
         precision: str = "float32",
         categorical_features: Any = "auto",
         numeric_embedding: str | None = "auto",
-        ensemble_size: int | str = 1,
+        ensemble_size: int | str = "auto",
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation

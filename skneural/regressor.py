@@ -198,7 +198,7 @@ class NeuralRegressor(DenseArchitectureMixin, BaseNeuralRegressor):  # noqa: D10
         precision: str = "float32",
         categorical_features: Any = "auto",
         numeric_embedding: str | None = "auto",
-        ensemble_size: int | str = 1,
+        ensemble_size: int | str = "auto",
         standardize_target: bool | str = "auto",
     ):
         self.hidden_layer_sizes = hidden_layer_sizes

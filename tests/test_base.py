@@ -188,6 +188,7 @@ def test_min_delta_is_the_least_improvement_that_counts(make, iris, regression_d
         patience=3,
         min_delta=0.03,
         numeric_embedding=None,
+        ensemble_size=1,  # one network's loss creeps; an average's wanders
     )
     est.fit(X, y)
     val = est.history_["val_loss"]
@@ -383,6 +384,7 @@ def test_dropout_batchnorm_and_penalties_build_the_right_layers(regression_data)
         l2=1e-3,
         activation="tanh",
         kernel_initializer="he_normal",
+        ensemble_size=1,  # an ensemble's layers: tests/test_ensemble.py
         epochs=1,
     ).fit(X, y)
     layers = {layer.name: layer for layer in est.model_.layers}

@@ -134,3 +134,61 @@ def test_ensemble_size_is_checked(value):
     with pytest.raises(InvalidParameterError, match=r"ensemble_size.*positive integer"):
         fitted.set_params(ensemble_size=value).fit(X, y)
     assert fitted.model_ is model  # the estimator is left as it was
+
+
+def test_a_seeded_member_draw_leaves_python_random_alone():
+    import random
+
+    random.seed(7)
+    expected = random.random()
+    random.seed(7)
+    PerMember("glorot_uniform", seed=11)((3, 4, 5))
+    assert random.random() == expected
+
+
+def test_members_are_scored_from_their_logits():
+    # probabilities that round to 0 would be clipped (a loss of at most ~16
+    # a row); the crossentropy of the logits keeps growing, as for one network
+    model = _ensemble()
+    model.compile(loss="sparse_categorical_crossentropy")
+    output = model.get_layer("output")
+    output.kernel.assign(np.asarray(output.kernel) * 300)
+    x = np.random.default_rng(2).normal(size=(9, 5)).astype("float32")
+    y = np.zeros(9, dtype="int64")
+    y_pred = model(x, training=True)
+    logits = np.asarray(y_pred._keras_logits, dtype="float64")  # (rows, members, 2)
+    shifted = logits - logits.max(axis=-1, keepdims=True)
+    log_p = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    expected = -log_p[:, :, 0].mean()
+    assert expected > 20
+    loss = float(model.compute_loss(x, y, y_pred))
+    assert loss == pytest.approx(expected, rel=1e-4)
+
+
+def test_each_members_layers_follow_the_estimators_settings():
+    X, y = load_diabetes(return_X_y=True)
+    est = tiny(
+        "NeuralRegressor",
+        hidden_layer_sizes=(8, 4),
+        dropout=(0.3, 0.1),
+        batch_normalization=True,
+        l2=1e-3,
+        kernel_initializer="he_normal",
+        ensemble_size=3,
+        epochs=1,
+    ).fit(X, y)
+    layers = {layer.name: layer for layer in est.model_.layers}
+    assert isinstance(layers["hidden_2_dense"], MemberDense)
+    assert tuple(layers["hidden_2_dense"].kernel.shape) == (3, 8, 4)
+    assert layers["hidden_1_dense"].use_bias is False  # batch normalization
+    assert layers["hidden_1_dropout"].rate == pytest.approx(0.3)
+    reg = layers["hidden_1_dense"].kernel_regularizer.get_config()
+    assert reg["l2"] == pytest.approx(1e-3)
+    initializer = layers["hidden_1_dense"].kernel_initializer
+    assert isinstance(initializer, PerMember)
+    assert initializer.initializer["class_name"] == "HeNormal"
+
+
+def test_auto_is_the_default():
+    assert NeuralClassifier().ensemble_size == "auto"
+    assert NeuralRegressor().ensemble_size == "auto"

@@ -22,7 +22,9 @@ early stopping watches) the model outputs the members' average
 
 from __future__ import annotations
 
-from ..backend import keras
+import contextlib
+
+from ..backend import global_rng_preserved, keras
 
 __all__ = ["MemberDense", "MemberMean", "PackedEnsemble", "PerMember"]
 
@@ -45,19 +47,23 @@ class PerMember(keras.initializers.Initializer):
     """
 
     def __init__(self, initializer, seed: int | None = None):
-        self.initializer = keras.initializers.serialize(
-            keras.initializers.get(initializer)
-        )
+        with global_rng_preserved():  # an unseeded initializer draws a seed
+            self.initializer = keras.initializers.serialize(
+                keras.initializers.get(initializer)
+            )
         self.seed = seed
 
     def __call__(self, shape, dtype=None):
         """Stack one draw of ``shape[1:]`` per member."""
         draws = []
         for i in range(shape[0]):
-            member = keras.initializers.deserialize(self.initializer)
-            if self.seed is not None and "seed" in member.get_config():
-                config = {**member.get_config(), "seed": self.seed + i}
-                member = member.__class__.from_config(config)
+            spec = self.initializer
+            config = spec.get("config", {}) if isinstance(spec, dict) else {}
+            if self.seed is not None and "seed" in config:
+                # seeded before it is made: an unseeded Keras initializer
+                # draws its seed from Python's global ``random`` when created
+                spec = {**spec, "config": {**config, "seed": self.seed + i}}
+            member = keras.initializers.deserialize(spec)
             draws.append(member(tuple(shape[1:]), dtype=dtype))
         return keras.ops.stack(draws)
 
@@ -195,7 +201,13 @@ class PackedEnsemble(keras.Model):
         if y_pred is not None and len(y_pred.shape) == 3:
             ops = keras.ops
             members = y_pred.shape[1]
+            # Keras scores softmax / sigmoid outputs from the logits they
+            # carry (exact where probabilities round to 0 or 1); keep them
+            logits = getattr(y_pred, "_keras_logits", None)
             y_pred = ops.reshape(y_pred, (-1, y_pred.shape[-1]))
+            if logits is not None:
+                with contextlib.suppress(AttributeError):  # arrays without attributes
+                    y_pred._keras_logits = ops.reshape(logits, (-1, logits.shape[-1]))
             y = ops.repeat(y, members, axis=0)
             if sample_weight is not None:
                 sample_weight = ops.repeat(sample_weight, members, axis=0)

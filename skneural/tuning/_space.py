@@ -183,6 +183,7 @@ def _dense_space(D) -> dict:
         "numeric_embedding": D.CategoricalDistribution(["periodic", None]),
         **_training_space(D),
         "batch_size": D.CategoricalDistribution(["auto", 32, 64, 128, 256]),
+        "ensemble_size": D.CategoricalDistribution(["auto", 1, 4]),
     }
 
 

@@ -326,3 +326,48 @@ def test_one_embedding_table_computes_what_one_table_per_column_does():
     config = per_column.get_config()
     config.pop("one_table")
     assert not TableEmbedding.from_config(config).one_table
+
+
+def test_few_categories_start_as_their_one_hot_code():
+    from skneural.architectures.table import (
+        TableEmbedding,
+        embedding_dims,
+        one_hot_columns,
+        table_embedding_dims,
+    )
+
+    cards = (4, 40, 3)
+    one_hot = one_hot_columns(cards)
+    assert one_hot == (True, False, True)
+    dims = table_embedding_dims(cards, one_hot)
+    assert dims == (4, embedding_dims([40])[0], 3)
+    x = np.array([[0.5, 2, 7, 0], [-1.0, 3, 39, 2]], "float32")
+    for one_table in (True, False):
+        layer = TableEmbedding(1, cards, dims, one_table=one_table, one_hot=one_hot)
+        out = np.asarray(layer(x))
+        assert out.shape == (2, 1 + sum(dims))
+        np.testing.assert_array_equal(out[:, 0], x[:, 0])
+        np.testing.assert_array_equal(out[:, 1:5], np.eye(4)[[2, 3]])
+        np.testing.assert_array_equal(out[:, -3:], np.eye(3)[[0, 2]])
+        many = out[:, 5:-3]  # the 40-code column: a small random embedding
+        assert 0 < np.abs(many).max() < 0.5
+    # Saved models name the one-hot columns; configs without them had none.
+    config = layer.get_config()
+    assert TableEmbedding.from_config(config).one_hot == one_hot
+    config.pop("one_hot")
+    assert TableEmbedding.from_config(config).one_hot == (False,) * 3
+
+
+def test_a_one_hot_column_must_be_as_wide_as_its_codes():
+    from skneural.architectures.table import TableEmbedding
+
+    with pytest.raises(ValueError, match=r"must equal its number of codes.*\[1\]"):
+        TableEmbedding(2, (3, 5), (3, 4), one_hot=(True, True))
+
+
+def test_the_built_network_one_hot_codes_small_columns(table):
+    frame, signal = table
+    est = tiny("NeuralRegressor", epochs=1).fit(frame, signal)
+    layer = est.model_.get_layer("table_embedding")
+    assert layer.one_hot == tuple(n <= 12 for n in layer.cardinalities)
+    assert any(layer.one_hot)

@@ -8,7 +8,12 @@ from ..backend import keras
 from ..meta import Meta
 from .blocks import dense_head, regularizer
 from .ensemble import PackedEnsemble
-from .table import PeriodicEmbedding, TableEmbedding, embedding_dims
+from .table import (
+    PeriodicEmbedding,
+    TableEmbedding,
+    one_hot_columns,
+    table_embedding_dims,
+)
 
 
 def build_dense_network(
@@ -73,11 +78,13 @@ def build_dense_network(
     if numeric_embedding == "periodic" and n_numeric and hidden_layer_sizes:
         x = PeriodicEmbedding(n_numeric, name="periodic_embedding")(x)
     if meta.categories:  # a table's category codes: one embedding each
+        one_hot = one_hot_columns(meta.categories)
         x = TableEmbedding(
             x.shape[-1] - len(meta.categories),
             meta.categories,
-            embedding_dims(meta.categories),
+            table_embedding_dims(meta.categories, one_hot),
             one_table=True,
+            one_hot=one_hot,
             name="table_embedding",
         )(x)
     outputs = dense_head(

@@ -9,7 +9,18 @@ import numpy as np
 
 from ..backend import keras
 
-__all__ = ["PeriodicEmbedding", "TableEmbedding", "embedding_dims"]
+__all__ = [
+    "PeriodicEmbedding",
+    "TableEmbedding",
+    "embedding_dims",
+    "one_hot_columns",
+    "table_embedding_dims",
+]
+
+
+#: A categorical column of at most this many codes (10 categories, with the
+#: codes for missing / unseen and rare values) starts as its one-hot code.
+ONE_HOT_MAX_CODES = 12
 
 
 def embedding_dims(cardinalities: Sequence[int], cap: int = 16) -> tuple[int, ...]:
@@ -20,6 +31,29 @@ def embedding_dims(cardinalities: Sequence[int], cap: int = 16) -> tuple[int, ..
     stays cheap.
     """
     return tuple(max(2, min(cap, round(1.6 * n**0.56))) for n in cardinalities)
+
+
+def one_hot_columns(
+    cardinalities: Sequence[int], max_codes: int = ONE_HOT_MAX_CODES
+) -> tuple[bool, ...]:
+    """Which categorical columns :class:`TableEmbedding` starts as one-hot codes.
+
+    Those of at most ``max_codes`` codes: a few categories are told apart at
+    once by a one-hot code (as by ``OneHotEncoder``), where a small random
+    embedding starts them all near zero; RealMLP (Holzmüller et al. 2024)
+    one-hot encodes such columns too.
+    """
+    return tuple(n <= max_codes for n in cardinalities)
+
+
+def table_embedding_dims(
+    cardinalities: Sequence[int], one_hot: Sequence[bool]
+) -> tuple[int, ...]:
+    """Embedding widths: a one-hot column's codes, else :func:`embedding_dims`."""
+    rule = embedding_dims(cardinalities)
+    return tuple(
+        n if hot else d for n, d, hot in zip(cardinalities, rule, one_hot, strict=True)
+    )
 
 
 @keras.saving.register_keras_serializable(package="skneural")
@@ -49,6 +83,11 @@ class TableEmbedding(keras.layers.Layer):
         fewer operations and traces in about half the time on tables with
         many categorical columns. The networks skneural builds use it;
         ``False`` (one weight per column) reads models saved before it.
+    one_hot : sequence of bool or None, default=None
+        Columns whose embedding starts as their one-hot code: the identity,
+        which needs a width equal to the column's number of codes. The
+        embedding stays trainable. ``None``: none (all start from
+        ``embeddings_initializer``).
     """
 
     def __init__(
@@ -58,12 +97,29 @@ class TableEmbedding(keras.layers.Layer):
         dims: Sequence[int],
         embeddings_initializer="random_normal",
         one_table: bool = False,
+        one_hot: Sequence[bool] | None = None,
         **kwargs,
     ):
         super().__init__(**kwargs)
         self.n_numeric = int(n_numeric)
         self.cardinalities = tuple(int(c) for c in cardinalities)
         self.dims = tuple(int(d) for d in dims)
+        hot = (False,) * len(self.dims) if one_hot is None else tuple(one_hot)
+        self.one_hot = tuple(bool(h) for h in hot)
+        wrong = [
+            j
+            for j, (n, d, h) in enumerate(
+                zip(self.cardinalities, self.dims, self.one_hot, strict=True)
+            )
+            if h and n != d
+        ]
+        if wrong:
+            raise ValueError(
+                f"TableEmbedding: a one-hot column's width must equal its number "
+                f"of codes; column(s) {wrong} have cardinalities "
+                f"{[self.cardinalities[j] for j in wrong]} and dims "
+                f"{[self.dims[j] for j in wrong]}."
+            )
         self.embeddings_initializer = keras.initializers.get(embeddings_initializer)
         self.one_table = bool(one_table)
         # Row of each column's code 0 in the one table, its largest code, and
@@ -76,13 +132,15 @@ class TableEmbedding(keras.layers.Layer):
         ).astype("int32")
 
     def build(self, input_shape):
-        """Create the embedding table(s)."""
+        """Create the embedding table(s); one-hot columns start as the identity."""
         if self.one_table:
             self.table = self.add_weight(
                 shape=(sum(self.cardinalities), max(self.dims)),
                 initializer=self.embeddings_initializer,
                 name="embeddings",
             )
+            if any(self.one_hot):
+                self._start_one_hot()
             return
         self.tables = [
             self.add_weight(
@@ -92,6 +150,20 @@ class TableEmbedding(keras.layers.Layer):
             )
             for n, d in zip(self.cardinalities, self.dims, strict=True)
         ]
+        for table, hot in zip(self.tables, self.one_hot, strict=True):
+            if hot:
+                table.assign(np.eye(*table.shape, dtype=table.dtype))
+
+    def _start_one_hot(self) -> None:
+        """Write the identity into the one table's blocks of one-hot columns."""
+        value = np.array(keras.ops.convert_to_numpy(self.table))
+        for start, n, hot in zip(
+            self._offsets, self.cardinalities, self.one_hot, strict=True
+        ):
+            if hot:
+                value[start : start + n, :] = 0.0
+                value[start : start + n, :n] = np.eye(n, dtype=value.dtype)
+        self.table.assign(value)
 
     def call(self, inputs):
         """Numbers as they are, then each code column's embedding."""
@@ -128,6 +200,7 @@ class TableEmbedding(keras.layers.Layer):
                 self.embeddings_initializer
             ),
             one_table=self.one_table,
+            one_hot=list(self.one_hot),
         )
         return config
 

@@ -361,7 +361,9 @@ def test_few_categories_start_as_their_one_hot_code():
 def test_a_one_hot_column_must_be_as_wide_as_its_codes():
     from skneural.architectures.table import TableEmbedding
 
-    with pytest.raises(ValueError, match=r"must equal its number of codes.*\[1\]"):
+    with pytest.raises(
+        InvalidParameterError, match=r"must equal its number of codes.*\[1\]"
+    ):
         TableEmbedding(2, (3, 5), (3, 4), one_hot=(True, True))
 
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..backend import keras
+from ..exceptions import InvalidParameterError
 
 __all__ = [
     "PeriodicEmbedding",
@@ -114,7 +115,7 @@ class TableEmbedding(keras.layers.Layer):
             if h and n != d
         ]
         if wrong:
-            raise ValueError(
+            raise InvalidParameterError(
                 f"TableEmbedding: a one-hot column's width must equal its number "
                 f"of codes; column(s) {wrong} have cardinalities "
                 f"{[self.cardinalities[j] for j in wrong]} and dims "

@@ -332,14 +332,12 @@ def test_few_categories_start_as_their_one_hot_code():
     from skneural.architectures.table import (
         TableEmbedding,
         embedding_dims,
-        one_hot_columns,
-        table_embedding_dims,
+        embedding_layout,
     )
 
     cards = (4, 40, 3)
-    one_hot = one_hot_columns(cards)
+    dims, one_hot = embedding_layout(cards)
     assert one_hot == (True, False, True)
-    dims = table_embedding_dims(cards, one_hot)
     assert dims == (4, embedding_dims([40])[0], 3)
     x = np.array([[0.5, 2, 7, 0], [-1.0, 3, 39, 2]], "float32")
     for one_table in (True, False):

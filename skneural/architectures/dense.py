@@ -8,12 +8,7 @@ from ..backend import keras
 from ..meta import Meta
 from .blocks import dense_head, regularizer
 from .ensemble import PackedEnsemble
-from .table import (
-    PeriodicEmbedding,
-    TableEmbedding,
-    one_hot_columns,
-    table_embedding_dims,
-)
+from .table import PeriodicEmbedding, TableEmbedding, embedding_layout
 
 
 def build_dense_network(
@@ -78,11 +73,11 @@ def build_dense_network(
     if numeric_embedding == "periodic" and n_numeric and hidden_layer_sizes:
         x = PeriodicEmbedding(n_numeric, name="periodic_embedding")(x)
     if meta.categories:  # a table's category codes: one embedding each
-        one_hot = one_hot_columns(meta.categories)
+        dims, one_hot = embedding_layout(meta.categories)
         x = TableEmbedding(
             x.shape[-1] - len(meta.categories),
             meta.categories,
-            table_embedding_dims(meta.categories, one_hot),
+            dims,
             one_table=True,
             one_hot=one_hot,
             name="table_embedding",

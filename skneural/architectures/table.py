@@ -14,8 +14,7 @@ __all__ = [
     "PeriodicEmbedding",
     "TableEmbedding",
     "embedding_dims",
-    "one_hot_columns",
-    "table_embedding_dims",
+    "embedding_layout",
 ]
 
 
@@ -34,27 +33,25 @@ def embedding_dims(cardinalities: Sequence[int], cap: int = 16) -> tuple[int, ..
     return tuple(max(2, min(cap, round(1.6 * n**0.56))) for n in cardinalities)
 
 
-def one_hot_columns(
-    cardinalities: Sequence[int], max_codes: int = ONE_HOT_MAX_CODES
-) -> tuple[bool, ...]:
-    """Which categorical columns :class:`TableEmbedding` starts as one-hot codes.
+def embedding_layout(
+    cardinalities: Sequence[int], max_one_hot: int = ONE_HOT_MAX_CODES
+) -> tuple[tuple[int, ...], tuple[bool, ...]]:
+    """Width of each categorical column's embedding, and whether it starts one-hot.
 
-    Those of at most ``max_codes`` codes: a few categories are told apart at
-    once by a one-hot code (as by ``OneHotEncoder``), where a small random
-    embedding starts them all near zero; RealMLP (Holzmüller et al. 2024)
-    one-hot encodes such columns too.
+    A column of at most ``max_one_hot`` codes starts as its one-hot code (as
+    wide as its codes, see :class:`TableEmbedding`): a few categories are told
+    apart at once, as by ``OneHotEncoder``, where a small random embedding
+    starts them all near zero; RealMLP (Holzmüller et al. 2024) one-hot
+    encodes such columns too. The others get :func:`embedding_dims`.
     """
-    return tuple(n <= max_codes for n in cardinalities)
-
-
-def table_embedding_dims(
-    cardinalities: Sequence[int], one_hot: Sequence[bool]
-) -> tuple[int, ...]:
-    """Embedding widths: a one-hot column's codes, else :func:`embedding_dims`."""
-    rule = embedding_dims(cardinalities)
-    return tuple(
-        n if hot else d for n, d, hot in zip(cardinalities, rule, one_hot, strict=True)
+    one_hot = tuple(n <= max_one_hot for n in cardinalities)
+    dims = tuple(
+        n if hot else d
+        for n, d, hot in zip(
+            cardinalities, embedding_dims(cardinalities), one_hot, strict=True
+        )
     )
+    return dims, one_hot
 
 
 @keras.saving.register_keras_serializable(package="skneural")

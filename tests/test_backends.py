@@ -88,7 +88,7 @@ def test_smoke_subset_passes_on_jax(request):
     timeout = smoke_timeout(request.config)
     try:
         out = subprocess.run(
-            [sys.executable, "-m", "pytest", "-p", "no:cacheprovider"]
+            [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-n", "0"]
             + [str(HERE / name) for name in SMOKE]
             + [f"--deselect={HERE.name}/{name}" for name in DESELECT],
             env=env,

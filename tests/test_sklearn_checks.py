@@ -1,10 +1,12 @@
 """scikit-learn's own estimator checks, run on every skneural estimator."""
 
+import re
 from functools import partial
 
 import pytest
 from conftest import ESTIMATOR_NAMES, tiny
-from sklearn.utils.estimator_checks import parametrize_with_checks
+from sklearn import config_context
+from sklearn.utils.estimator_checks import estimator_checks_generator
 
 # Small, fast, but able to fit the checks' toy problems.
 FIT_THE_CHECKS = dict(epochs=30, learning_rate=0.01)
@@ -71,7 +73,26 @@ def check_name(check) -> str:
     return check.func.__name__ if isinstance(check, partial) else check.__name__
 
 
-@parametrize_with_checks(ESTIMATORS)
+def check_id(obj) -> str:
+    """A test's id, as scikit-learn's ``parametrize_with_checks`` writes it
+    (the estimator's changed parameters; the check and its options) but
+    without memory addresses (``<function dense_classifier at 0x7f...>``):
+    every pytest-xdist worker must collect the same ids."""
+    if isinstance(obj, partial):
+        options = ",".join(f"{k}={v}" for k, v in obj.keywords.items())
+        return f"{obj.func.__name__}({options})" if options else obj.func.__name__
+    with config_context(print_changed_only=True):
+        return re.sub(r"\s", "", re.sub(r" at 0x[0-9a-fA-F]+", "", str(obj)))
+
+
+CHECKS = [
+    pair
+    for estimator in ESTIMATORS
+    for pair in estimator_checks_generator(estimator, mark="xfail")
+]
+
+
+@pytest.mark.parametrize("estimator, check", CHECKS, ids=check_id)
 def test_sklearn_compatible_estimator(estimator, check):
     reason = EXPECTED_FAILED.get(type(estimator).__name__, {}).get(check_name(check))
     if reason is None:

@@ -11,8 +11,9 @@ hidden_layer_sizes : tuple of int, default=(100,)
         ``"linear"`` (alias ``"identity"``).
     kernel_initializer : str or keras.initializers.Initializer, default="glorot_uniform"
         Initializer of every weight matrix (any Keras initializer name).
-    dropout : float or tuple of float, default=0.0
-        Dropout rate in [0, 1) after every hidden layer, or one per layer.
+    dropout : float or tuple of float, default=0.1
+        Dropout rate in [0, 1) after every hidden layer, or one per layer
+        (in training only; ``0.0`` for none).
     batch_normalization : bool, default=False
         Batch-normalize each hidden layer before its activation.
     l1 : float, default=0.0

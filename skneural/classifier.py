@@ -197,7 +197,7 @@ class NeuralClassifier(DenseArchitectureMixin, BaseNeuralClassifier):  # noqa: D
         hidden_layer_sizes: Sequence[int] = (100,),
         activation: str = "relu",
         kernel_initializer: Any = "glorot_uniform",
-        dropout: float | Sequence[float] = 0.0,
+        dropout: float | Sequence[float] = 0.1,
         batch_normalization: bool = False,
         l1: float = 0.0,
         l2: float = 0.0,

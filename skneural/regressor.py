@@ -171,7 +171,7 @@ class NeuralRegressor(DenseArchitectureMixin, BaseNeuralRegressor):  # noqa: D10
         hidden_layer_sizes: Sequence[int] = (100,),
         activation: str = "relu",
         kernel_initializer: Any = "glorot_uniform",
-        dropout: float | Sequence[float] = 0.0,
+        dropout: float | Sequence[float] = 0.1,
         batch_normalization: bool = False,
         l1: float = 0.0,
         l2: float = 0.0,

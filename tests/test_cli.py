@@ -837,7 +837,8 @@ def test_tune_on_a_table_and_a_study_of_other_parameters(houses, tmp_path, capsy
     net = bundle.model.named_steps["net"]
     assert type(net).__name__ == "NeuralRegressor"
     best = bundle.tuning["best_params"]
-    assert net.dropout == (trial["params"]["dropout"] if best else 0.0)
+    default = type(net)().dropout
+    assert net.dropout == (trial["params"]["dropout"] if best else default)
     assert set(best) in (set(), {f"net__{k}" for k in trial["params"]})
     # a study whose trials set other parameters (an earlier skneural's
     # target wrapper) is refused in one line, before any training

@@ -53,6 +53,10 @@ ESTIMATORS = (
 )
 
 
+#: Key of a saved estimator's network's random-generator states in its state.
+_SEED_STATES = "_network_seed_states"
+
+
 class _Network:
     """Stands for a skneural estimator inside ``object.skops``."""
 
@@ -135,6 +139,8 @@ def _stand_in(est, networks: list) -> _Network:
     if net is not None:
         networks.append(net.model)
         index = len(networks) - 1
+        # the .keras file leaves out the random layers' generator states
+        state[_SEED_STATES] = net.seed_states()
     return _Network(name, state, index)
 
 
@@ -353,10 +359,13 @@ def _restore(plain, networks: list, path, classes: dict[str, type]):
             )
         est = cls.__new__(cls)
         state = {k: fix(v) for k, v in dict(stand_in.state).items()}
+        seeds = state.pop(_SEED_STATES, None)  # absent from older files
         vars(est).update(state)
         if stand_in.network is not None:
             model = _network_at(networks, stand_in.network, path)
             network = Network(model, key=None)  # never lent to other fits
+            if seeds is not None:
+                network.set_seed_states(seeds)
             # The default device here, the saved precision (as a pickle does).
             precision = getattr(est, "precision", None)
             if isinstance(precision, str) and precision in PRECISIONS:

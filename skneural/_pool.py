@@ -27,6 +27,7 @@ import numpy as np
 from ._portable import portable
 from .backend import keras
 from .devices import Placement
+from .exceptions import ModelFileError
 
 #: Idle networks kept, all structures together (least recently used leave first).
 MAX_IDLE = 16
@@ -68,7 +69,37 @@ class Network:
         # Devices are this machine's: a loaded network runs where the loading
         # process puts it by default.
         state["placement"] = Placement(None, (), self.placement.precision)
+        # Keras's file format leaves out the random layers' generator states.
+        state["seed_states"] = self.seed_states()
         return state
+
+    def __setstate__(self, state):
+        state = dict(state)
+        seeds = state.pop("seed_states", None)  # absent from older pickles
+        self.__dict__.update(state)
+        if seeds is not None:
+            self.set_seed_states(seeds)
+
+    def seed_states(self) -> list[list[int]]:
+        """The states of the random layers' generators (dropout, noise), in order.
+
+        Training advances them; Keras's own files do not keep them, so a saved
+        network stores them beside its ``.keras`` file, and training on after
+        loading draws the same masks as the original would.
+        """
+        return [np.asarray(v.numpy()).tolist() for v in _seed_variables(self.model)]
+
+    def set_seed_states(self, states: list) -> None:
+        """Put back states returned by :meth:`seed_states` (same architecture)."""
+        variables = _seed_variables(self.model)
+        if len(states) != len(variables):
+            raise ModelFileError(
+                f"The saved network has {len(variables)} random layers but "
+                f"{len(states)} random-generator states were stored with it: the "
+                "file or pickle is damaged. Save the estimator again."
+            )
+        for var, value in zip(variables, states, strict=True):
+            var.assign(np.asarray(value, dtype=var.dtype))
 
     def restart(self, rng: np.random.Generator, learning_rate: float | None) -> None:
         """Draw fresh initial weights and zero the optimizer state, in place.
@@ -125,6 +156,10 @@ class Network:
             config["seed"] = int(rng.integers(2**31 - 1))
             initializer = initializer.__class__.from_config(config)
         return initializer(tuple(var.shape), dtype=var.dtype)
+
+
+def _seed_variables(model) -> list:
+    return [v for v in model.variables if v.name == _SEED_STATE]
 
 
 def _leaf_layers(model):

@@ -189,6 +189,7 @@ def test_interrupt_with_early_stopping_restores_the_best_weights(regression_data
         patience=50,
         learning_rate=0.5,  # a noisy validation loss: the best epoch is not the last
         numeric_embedding=None,
+        dropout=0.0,
         callbacks=[record, InterruptAt(epoch=8)],
     )
     with pytest.warns(FitInterruptedWarning, match="keeps the best weights so far"):

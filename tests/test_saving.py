@@ -123,6 +123,25 @@ def test_every_estimator_round_trips_in_a_fresh_process(
         np.testing.assert_array_equal(got, expected, err_msg=kind)
 
 
+def test_a_pickled_estimator_trains_on_with_the_same_dropout_masks(iris):
+    X, y = iris
+    est = tiny("NeuralClassifier", dropout=0.3, epochs=3).fit(X, y)
+    back = pickle.loads(pickle.dumps(est))
+    back.partial_fit(X, y)
+    est.partial_fit(X, y)
+    assert back.history_["loss"] == est.history_["loss"]
+    np.testing.assert_array_equal(back.predict_proba(X), est.predict_proba(X))
+
+
+def test_random_generator_states_that_do_not_fit_the_network_are_refused(iris):
+    X, y = iris
+    network = tiny("NeuralClassifier", dropout=0.3, epochs=1).fit(X, y)._network
+    states = network.seed_states()
+    assert len(states) == 1  # the one dropout layer
+    with pytest.raises(ModelFileError, match=r"1 random layers but 2 .* damaged"):
+        network.set_seed_states(states * 2)
+
+
 def test_loaded_estimator_is_complete_and_trains_on(iris, tmp_path):
     X, y = iris
     est = tiny("NeuralClassifier", early_stopping=True, epochs=20).fit(X, y)
@@ -134,8 +153,9 @@ def test_loaded_estimator_is_complete_and_trains_on(iris, tmp_path):
         np.testing.assert_array_equal(getattr(back, name), getattr(est, name))
     assert back.history_ == est.history_
     np.testing.assert_array_equal(back.predict_proba(X), est.predict_proba(X))
-    # Training on continues where the saved one stopped, weights and
-    # optimizer state included: exactly as the original continues.
+    # Training on continues where the saved one stopped, weights, optimizer
+    # state and dropout's random generators included: exactly as the
+    # original continues.
     n_iter = est.n_iter_
     back.partial_fit(X, y)
     est.partial_fit(X, y)

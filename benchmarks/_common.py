@@ -12,6 +12,19 @@ from pathlib import Path
 RESULTS = Path(__file__).parent / "results"
 
 
+#: The network scikit-learn's MLP builds, for the engine benchmarks: plain
+#: inputs, a fixed learning rate, every epoch run, one network, no dropout
+#: (the tabular defaults would add an embedding, stop early, pack 4 networks
+#: below 10,000 rows and drop 10% of the hidden units in training).
+SAME_NETWORK = dict(
+    numeric_embedding=None,
+    learning_rate=0.001,
+    early_stopping=False,
+    ensemble_size=1,
+    dropout=0.0,
+)
+
+
 def machine() -> dict:
     """Describe the machine and library versions of a run."""
     import keras

@@ -24,20 +24,13 @@ import warnings
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np
-from _common import RetraceCounter, timed, write
+from _common import SAME_NETWORK, RetraceCounter, timed, write
 from sklearn.datasets import make_regression
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV, KFold
 from sklearn.neural_network import MLPRegressor
 
 from skneural import NeuralRegressor
-
-#: The network the alternatives build: plain inputs, a fixed learning rate,
-#: every epoch run, one network (the tabular defaults would add an embedding,
-#: stop early and, below 10,000 rows, pack 4 networks).
-SAME_NETWORK = dict(
-    numeric_embedding=None, learning_rate=0.001, early_stopping=False, ensemble_size=1
-)
 
 EPOCHS = 5
 BATCH = 32

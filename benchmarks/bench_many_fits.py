@@ -22,14 +22,7 @@ import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-from _common import RetraceCounter, write
-
-#: The network the alternatives build: plain inputs, a fixed learning rate,
-#: every epoch run, one network (the tabular defaults would add an embedding,
-#: stop early and, below 10,000 rows, pack 4 networks).
-SAME_NETWORK = dict(
-    numeric_embedding=None, learning_rate=0.001, early_stopping=False, ensemble_size=1
-)
+from _common import SAME_NETWORK, RetraceCounter, write
 
 
 def child(impl: str, fits: int) -> dict:

@@ -20,19 +20,12 @@ import warnings
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np
-from _common import write
+from _common import SAME_NETWORK, write
 from bench_fit import data
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPRegressor
 
 from skneural import NeuralRegressor
-
-#: The network the alternatives build: plain inputs, a fixed learning rate,
-#: every epoch run, one network (the tabular defaults would add an embedding,
-#: stop early and, below 10,000 rows, pack 4 networks).
-SAME_NETWORK = dict(
-    numeric_embedding=None, learning_rate=0.001, early_stopping=False, ensemble_size=1
-)
 
 
 def median_seconds(fn, calls: int) -> float:

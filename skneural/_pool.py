@@ -129,9 +129,8 @@ class Network:
         returns to its just-built values, as in :meth:`restart`.
         """
         self.model.set_weights(weights)
-        for var in self.model.variables:
-            if var.name == _SEED_STATE:
-                var.assign(np.array([rng.integers(2**31 - 1), 0], dtype=var.dtype))
+        for var in _seed_variables(self.model):
+            var.assign(np.array([rng.integers(2**31 - 1), 0], dtype=var.dtype))
         self._reset_optimizer(learning_rate)
 
     def _reset_optimizer(self, learning_rate) -> None:

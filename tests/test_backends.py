@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import installed
+from conftest import FAST_XLA_FLAGS, installed
 
 HERE = Path(__file__).parent
 SMOKE = [
@@ -61,12 +61,6 @@ DESELECT = [
     "test_classifier.py::test_labels_keep_their_dtype[float]",
 ]
 
-#: XLA compiles every fit of the JAX run; on a CPU, most of a test's time
-#: is LLVM optimizing machine code for networks that then train a few
-#: epochs. Without those passes the run took 30% less time (303 -> 214 s; the
-#: same tests pass: the passes change speed, not results beyond rounding).
-XLA_FLAGS = "--xla_backend_optimization_level=0"
-
 #: Limit of the JAX run (seconds): well under the suite's per-test timeout
 #: (1,500 s, pyproject.toml), so that a hung run fails here, with its output,
 #: instead of being killed by pytest-timeout. The run takes about 160 s alone
@@ -91,7 +85,7 @@ def smoke_timeout(config) -> float:
     not installed("jax"), reason="JAX is not installed (pip install skneural[jax])"
 )
 def test_smoke_subset_passes_on_jax(request):
-    flags = f"{os.environ.get('XLA_FLAGS', '')} {XLA_FLAGS}".strip()
+    flags = f"{os.environ.get('XLA_FLAGS', '')} {FAST_XLA_FLAGS}".strip()
     env = {**os.environ, "KERAS_BACKEND": "jax", "XLA_FLAGS": flags}
     timeout = smoke_timeout(request.config)
     try:

@@ -9,7 +9,7 @@ from pathlib import Path
 import keras
 import numpy as np
 import pytest
-from conftest import installed, tiny
+from conftest import FAST_XLA_FLAGS, installed, tiny
 from sklearn.model_selection import GridSearchCV
 
 from skneural import InvalidParameterError, KerasRegressor, devices
@@ -218,7 +218,7 @@ def test_mirrored_training_on_two_logical_cpu_devices(backend):
     CPU devices, one fresh process."""
     env = {**os.environ, "KERAS_BACKEND": backend}
     if backend == "jax":
-        env["XLA_FLAGS"] = "--xla_force_host_platform_device_count=2"
+        env["XLA_FLAGS"] = f"--xla_force_host_platform_device_count=2 {FAST_XLA_FLAGS}"
     out = subprocess.run(
         [sys.executable, "-c", _MIRRORED_VS_ONE_DEVICE, str(HERE / "_multi_device.py")],
         env=env,

@@ -63,8 +63,9 @@ DESELECT = [
 
 #: Limit of the JAX run (seconds): well under the suite's per-test timeout
 #: (1,500 s, pyproject.toml), so that a hung run fails here, with its output,
-#: instead of being killed by pytest-timeout. The run takes about 160 s alone
-#: and 540 s beside the other test worker on 2 cores (pytest-xdist).
+#: instead of being killed by pytest-timeout. The run took 188 s beside the
+#: other test worker on 2 cores (pytest-xdist; 331 s before FAST_XLA_FLAGS),
+#: and up to 540 s with other work on the machine.
 SMOKE_TIMEOUT = 1200
 
 

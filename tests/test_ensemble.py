@@ -193,3 +193,44 @@ def test_each_members_layers_follow_the_estimators_settings():
 def test_auto_is_the_default():
     assert NeuralClassifier().ensemble_size == "auto"
     assert NeuralRegressor().ensemble_size == "auto"
+
+
+def test_each_member_embeds_the_inputs_its_own_way():
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(
+        {
+            "a": rng.normal(size=300),
+            "b": rng.normal(size=300),
+            "c": rng.choice(list("pqrstuvwxyzklmno"), 300),  # 16 categories
+        }
+    )
+    y = X["a"] + (X["c"] == "p") + 0.1 * rng.normal(size=300)
+    est = tiny(
+        "NeuralRegressor", numeric_embedding="periodic", ensemble_size=3, epochs=3
+    ).fit(X, y)
+    names = [layer.name for layer in est.model_.layers]
+    for kind in ("periodic_embedding", "table_embedding"):
+        # member 0's layer keeps the plain name, as Keras numbers layers
+        assert [n for n in names if n.startswith(kind)] == [
+            kind,
+            f"{kind}_1",
+            f"{kind}_2",
+        ]
+        tables = [
+            np.asarray(est.model_.get_layer(n).weights[0])
+            for n in names
+            if n.startswith(kind)
+        ]
+        assert not np.allclose(tables[0], tables[1])
+    inputs = est.model_.get_layer("member_inputs").output
+    assert tuple(inputs.shape)[1] == 3  # (batch, members, width)
+    assert isinstance(est.model_.get_layer("hidden_1_dense"), MemberDense)
+    # one network keeps the layers it had
+    one = tiny(
+        "NeuralRegressor", numeric_embedding="periodic", ensemble_size=1, epochs=1
+    ).fit(X, y)
+    names = [layer.name for layer in one.model_.layers]
+    assert "periodic_embedding_1" not in names and "member_inputs" not in names
+    assert "table_embedding" in names

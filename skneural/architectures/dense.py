@@ -49,10 +49,12 @@ def build_dense_network(
         hidden layers (without hidden layers the model stays linear: no
         embedding).
     ensemble_size : int, default=1
-        Networks packed side by side after the input layers, each with its
-        own hidden and output layers, trained on their own losses and
-        averaged (see :mod:`skneural.architectures.ensemble`). Without hidden
-        layers there is one (averaging linear models gives a linear model).
+        Networks packed side by side in one model, each with its own input
+        embeddings (member 0's layers are named ``periodic_embedding`` and
+        ``table_embedding``, member k's ``periodic_embedding_k`` ...), hidden
+        and output layers, trained on their own losses and averaged (see
+        :mod:`skneural.architectures.ensemble`). Without hidden layers there
+        is one (averaging linear models gives a linear model).
     name : str, default="dense_network"
         Name of the returned model.
 
@@ -70,18 +72,20 @@ def build_dense_network(
     if len(meta.input_shape) > 1:
         x = keras.layers.Flatten(name="flatten")(x)
     n_numeric = numeric_columns(meta)
-    if numeric_embedding == "periodic" and n_numeric and hidden_layer_sizes:
-        x = PeriodicEmbedding(n_numeric, name="periodic_embedding")(x)
-    if meta.categories:  # a table's category codes: one embedding each
-        dims, one_hot = embedding_layout(meta.categories)
-        x = TableEmbedding(
-            x.shape[-1] - len(meta.categories),
-            meta.categories,
-            dims,
-            one_table=True,
-            one_hot=one_hot,
-            name="table_embedding",
-        )(x)
+    periodic = numeric_embedding == "periodic" and n_numeric > 0 and hidden_layer_sizes
+    embedded = bool(meta.categories) or bool(periodic)
+    if members > 1 and embedded:
+        # each member embeds the inputs its own way: (batch, members, width)
+        x = keras.layers.Concatenate(axis=1, name="member_inputs")(
+            [
+                keras.layers.Reshape((1, -1), name=_numbered("member_input", k))(
+                    _embed(x, meta, periodic, n_numeric, k)
+                )
+                for k in range(members)
+            ]
+        )
+    elif embedded:
+        x = _embed(x, meta, periodic, n_numeric)
     outputs = dense_head(
         x,
         meta,
@@ -96,6 +100,28 @@ def build_dense_network(
     if members > 1:
         return PackedEnsemble(inputs, outputs, name=name)
     return keras.Model(inputs, outputs, name=name)
+
+
+def _numbered(name: str, k: int) -> str:
+    """``name`` for member 0, ``name_k`` for member k (as Keras numbers layers)."""
+    return f"{name}_{k}" if k else name
+
+
+def _embed(x, meta: Meta, periodic: bool, n_numeric: int, k: int = 0):
+    """The input layers of one network: numeric, then categorical embeddings."""
+    if periodic:
+        x = PeriodicEmbedding(n_numeric, name=_numbered("periodic_embedding", k))(x)
+    if meta.categories:  # a table's category codes: one embedding each
+        dims, one_hot = embedding_layout(meta.categories)
+        x = TableEmbedding(
+            x.shape[-1] - len(meta.categories),
+            meta.categories,
+            dims,
+            one_table=True,
+            one_hot=one_hot,
+            name=_numbered("table_embedding", k),
+        )(x)
+    return x
 
 
 def numeric_columns(meta: Meta) -> int:

@@ -56,10 +56,10 @@ default="auto"
         hidden layers (``hidden_layer_sizes=()``) the model stays linear and
         no embedding is made.
     ensemble_size : int or "auto", default="auto"
-        Networks packed side by side in the one model: they share the input
-        layers (the embeddings), each has its own hidden and output layers
-        and its own initial weights, each is trained on its own loss in the
-        same steps, and ``predict`` / ``predict_proba`` return their average
+        Networks packed side by side in the one model: each has its own
+        input embeddings (numeric and categorical), hidden and output layers
+        and initial weights, each is trained on its own loss in the same
+        steps, and ``predict`` / ``predict_proba`` return their average
         (:class:`~skneural.architectures.ensemble.PackedEnsemble`; TabM,
         Gorishniy et al. 2024). On small tables networks started from
         different weights disagree by about as much as a network and a

@@ -9,15 +9,17 @@ Parameter-Efficient Ensembling"), trains them in the same steps, so an
 ensemble of a few small networks costs little more than one on a CPU, where a
 step's time goes to launching operations rather than to arithmetic.
 
-The members share the input layers (numeric and categorical embeddings); each
-has its own hidden and output layers (:class:`MemberDense`, a kernel of shape
-``(members, inputs, units)``). While training, the model outputs every
-member's prediction and each member is trained on its own loss (the mean of
-the members' losses, :class:`PackedEnsemble`): training them on the loss of
-their average would let them lean on each other instead of each fitting the
-data. Everywhere else (``predict``, ``evaluate``, the validation loss that
-early stopping watches) the model outputs the members' average
-(:class:`MemberMean`): probabilities for classifiers, values for regressors.
+Each member has its own input embeddings (numeric and categorical, built
+side by side and stacked to ``(batch, members, width)``; members that shared
+them did worse on small tables) and its own hidden and output layers
+(:class:`MemberDense`, a kernel of shape ``(members, inputs, units)``).
+While training, the model outputs every member's prediction and each
+member is trained on its own loss (the mean of the members' losses,
+:class:`PackedEnsemble`): training them on the loss of their average would
+let them lean on each other instead of each fitting the data. Everywhere
+else (``predict``, ``evaluate``, the validation loss that early stopping
+watches) the model outputs the members' average (:class:`MemberMean`):
+probabilities for classifiers, values for regressors.
 """
 
 from __future__ import annotations
@@ -76,8 +78,8 @@ class PerMember(keras.initializers.Initializer):
 class MemberDense(keras.layers.Layer):
     """Each member's dense layer: ``(batch, [members,] n) -> (batch, members, units)``.
 
-    A 2-D input (the shared input layers' output) goes to every member; a 3-D
-    input holds each member's own values.
+    A 2-D input (plain numbers, without embeddings) goes to every member; a
+    3-D input holds each member's own values.
 
     Parameters
     ----------

@@ -72,8 +72,10 @@ def build_dense_network(
     if len(meta.input_shape) > 1:
         x = keras.layers.Flatten(name="flatten")(x)
     n_numeric = numeric_columns(meta)
-    periodic = numeric_embedding == "periodic" and n_numeric > 0 and hidden_layer_sizes
-    embedded = bool(meta.categories) or bool(periodic)
+    periodic = bool(
+        numeric_embedding == "periodic" and n_numeric > 0 and hidden_layer_sizes
+    )
+    embedded = periodic or bool(meta.categories)
     if members > 1 and embedded:
         # each member embeds the inputs its own way: (batch, members, width)
         x = keras.layers.Concatenate(axis=1, name="member_inputs")(

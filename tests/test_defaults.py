@@ -9,7 +9,7 @@ from conftest import tiny
 
 import skneural
 from skneural import InvalidParameterError
-from skneural.architectures.table import PeriodicEmbedding
+from skneural.architectures.table import BLOCK_DIAGONAL_COLUMNS, PeriodicEmbedding
 from skneural.backend import keras
 from skneural.training import (
     AUTO_EARLY_STOPPING_ROWS,
@@ -42,6 +42,24 @@ def test_periodic_embedding_keeps_the_numbers_and_appends_their_embeddings():
     assert (out[:, 3:-1] >= 0).all()  # ReLU embeddings
     again = PeriodicEmbedding.from_config(layer.get_config())
     assert again.get_config() == layer.get_config()
+
+
+@pytest.mark.parametrize("columns", [3, 20])
+def test_periodic_embedding_maps_each_column_on_its_own(columns):
+    # 3 columns take the block-diagonal product, 20 the per-column one
+    assert 3 <= BLOCK_DIAGONAL_COLUMNS < 20
+    layer = PeriodicEmbedding(columns, frequencies=4, dims=5, seed=0)
+    x = np.random.default_rng(1).normal(size=(7, columns + 1)).astype("float32")
+    out = keras.ops.convert_to_numpy(layer(x))
+    freq, phase, kernel, bias = (
+        keras.ops.convert_to_numpy(w)
+        for w in (layer.frequency, layer.phase, layer.kernel, layer.bias)
+    )
+    waves = np.cos(2 * np.pi * x[:, :columns, None] * freq + phase)
+    expected = np.maximum(np.einsum("bfk,fkd->bfd", waves, kernel) + bias, 0)
+    np.testing.assert_allclose(
+        out[:, columns:-1], expected.reshape(7, -1), rtol=1e-5, atol=1e-5
+    )
 
 
 def test_periodic_embedding_is_built_for_numeric_columns_only():

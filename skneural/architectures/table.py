@@ -230,6 +230,16 @@ class ScaledNormal(keras.initializers.Initializer):
         return {"scales": self.scales, "seed": self.seed}
 
 
+#: Up to this many embedded columns, :class:`PeriodicEmbedding` applies the
+#: columns' linear maps as one matrix product with a block-diagonal kernel
+#: instead of a batched product per column: ``f`` times the arithmetic, but
+#: fewer and cheaper operations, which is what a small network's training
+#: step spends its time on (a fifth to a third less time an epoch on tables
+#: of 6 to 14 numeric columns, benchmarks/README.md). Both give the same
+#: values and gradients.
+BLOCK_DIAGONAL_COLUMNS = 16
+
+
 @keras.saving.register_keras_serializable(package="skneural")
 class PeriodicEmbedding(keras.layers.Layer):
     """Embed each of the first ``n_numeric`` columns with learned periodic features.
@@ -241,7 +251,10 @@ class PeriodicEmbedding(keras.layers.Layer):
     A network given these can follow a feature's effect where it changes
     sharply (a threshold, a narrow range) instead of only along a line.
     The number itself is kept beside its embedding; the columns after the
-    first ``n_numeric`` pass unchanged.
+    first ``n_numeric`` pass unchanged. Up to :data:`BLOCK_DIAGONAL_COLUMNS`
+    columns, their maps are applied as one matrix product with a
+    block-diagonal kernel (the same values in fewer operations a step); the
+    weights are the same either way.
 
     Parameters
     ----------
@@ -310,13 +323,24 @@ class PeriodicEmbedding(keras.layers.Layer):
     def call(self, inputs):
         """The numbers, their embeddings (flattened), then the other columns."""
         ops = keras.ops
-        x = inputs[:, : self.n_numeric]
+        f, k, d = self.n_numeric, self.frequencies, self.dims
+        x = inputs[:, :f]
         waves = ops.cos(
             (2 * math.pi) * x[:, :, None] * self.frequency[None] + self.phase[None]
         )
-        embedded = ops.relu(ops.einsum("bfk,fkd->bfd", waves, self.kernel) + self.bias)
-        flat = ops.reshape(embedded, (-1, self.n_numeric * self.dims))
-        return ops.concatenate([x, flat, inputs[:, self.n_numeric :]], axis=-1)
+        if f <= BLOCK_DIAGONAL_COLUMNS:
+            # every column's map at once: one matrix product with the maps on
+            # the diagonal of an (f*k, f*d) kernel (zeros elsewhere)
+            eye = ops.eye(f, dtype=waves.dtype)
+            kernel = ops.reshape(
+                self.kernel[:, :, None, :] * eye[:, None, :, None], (f * k, f * d)
+            )
+            flat = ops.matmul(ops.reshape(waves, (-1, f * k)), kernel)
+            flat = ops.relu(flat + ops.reshape(self.bias, (f * d,)))
+        else:
+            embedded = ops.einsum("bfk,fkd->bfd", waves, self.kernel) + self.bias
+            flat = ops.reshape(ops.relu(embedded), (-1, f * d))
+        return ops.concatenate([x, flat, inputs[:, f:]], axis=-1)
 
     def compute_output_shape(self, input_shape):
         """``(batch, n_features + n_numeric * dims)``."""

@@ -234,9 +234,9 @@ class ScaledNormal(keras.initializers.Initializer):
 #: columns' linear maps as one matrix product with a block-diagonal kernel
 #: instead of a batched product per column: ``f`` times the arithmetic, but
 #: fewer and cheaper operations, which is what a small network's training
-#: step spends its time on (a fifth to a third less time an epoch on tables
-#: of 6 to 14 numeric columns, benchmarks/README.md). Both give the same
-#: values and gradients.
+#: step spends its time on (0.57-0.80x the epoch time on four tables of the
+#: benchmark panel, benchmarks/bench_embedding.py). Both give the same values
+#: and gradients.
 BLOCK_DIAGONAL_COLUMNS = 16
 
 

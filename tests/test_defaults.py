@@ -62,6 +62,27 @@ def test_periodic_embedding_maps_each_column_on_its_own(columns):
     )
 
 
+def test_both_forms_of_the_periodic_embedding_train_alike(monkeypatch):
+    # the same fit with the per-column product: same gradients, same network
+    from skneural._pool import POOL
+    from skneural.architectures import table
+
+    X = np.random.default_rng(0).normal(size=(80, 3))
+    y = X[:, 0] + np.sin(3 * X[:, 1])
+    fits = []
+    for columns in (table.BLOCK_DIAGONAL_COLUMNS, 0):
+        monkeypatch.setattr(table, "BLOCK_DIAGONAL_COLUMNS", columns)
+        # a pooled network keeps its loop traced with the form it was built
+        # with: none is left before a fit (the estimator is dropped after it)
+        POOL.clear()
+        est = tiny("NeuralRegressor", numeric_embedding="periodic", epochs=5)
+        fits.append(est.fit(X, y).predict(X))
+        del est
+    POOL.clear()
+    np.testing.assert_allclose(fits[0], fits[1], rtol=1e-5, atol=1e-5)
+    assert np.std(fits[0]) > 0.1  # it learned something on the way
+
+
 def test_periodic_embedding_is_built_for_numeric_columns_only():
     est = tiny("NeuralRegressor", numeric_embedding="periodic", epochs=1)
     X = np.random.default_rng(0).normal(size=(40, 3))

@@ -24,7 +24,8 @@ Regression models in the pipeline learn a standardized target
 (TransformedTargetRegressor with StandardScaler) and are scored on the raw
 scale; skneural raw and HGB get the raw target. Scores: accuracy or R², mean
 and standard deviation over the folds; fit time: mean seconds per fold
-(preprocessing included).
+(preprocessing included); classifiers also get the log loss of their
+``predict_proba`` on the test folds (how good their probabilities are).
 
 Targets for skneural's defaults: >= MLP defaults on every table, >= logistic /
 ridge on every table, mean(skneural - HistGradientBoosting) >= 0, fold std at
@@ -78,7 +79,7 @@ from sklearn.ensemble import (
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression, RidgeCV
-from sklearn.metrics import accuracy_score, r2_score
+from sklearn.metrics import accuracy_score, log_loss, r2_score
 from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import make_pipeline
@@ -182,6 +183,8 @@ def evaluate(key, table, X, y, splits, params) -> dict:
     """Fit and score ``key`` on every fold; an error ends it, recorded."""
     score = accuracy_score if table.classification else r2_score
     out = {"scores": [], "fit_s": [], "error": None}
+    if table.classification:
+        out["log_loss"] = []
     for train, test in splits:
         try:
             model = make_model(key, table, params)
@@ -191,6 +194,11 @@ def evaluate(key, table, X, y, splits, params) -> dict:
             out["scores"].append(
                 float(score(y.iloc[test], model.predict(X.iloc[test])))
             )
+            if table.classification:  # how good the probabilities are
+                proba = model.predict_proba(X.iloc[test])
+                out["log_loss"].append(
+                    float(log_loss(y.iloc[test], proba, labels=model.classes_))
+                )
         except Exception as exc:  # any failure is a result, not a crash
             message = str(exc).strip().splitlines()
             out["error"] = f"{type(exc).__name__}: {message[0] if message else ''}"
@@ -199,6 +207,8 @@ def evaluate(key, table, X, y, splits, params) -> dict:
         out["mean"] = statistics.fmean(out["scores"])
         out["std"] = float(np.std(out["scores"]))
         out["mean_fit_s"] = statistics.fmean(out["fit_s"])
+        if "log_loss" in out:
+            out["mean_log_loss"] = statistics.fmean(out["log_loss"])
     return out
 
 
@@ -301,6 +311,7 @@ def report(results: dict, models: list[str]) -> None:
         print(
             f"| {name} | {res['task']} | {res['group']} | {res['rows_used']:,} | {cells} |"
         )
+    _report_log_loss(tables, models)
     summary = summarize(tables, models)
     results["summary"] = summary
     if not summary:
@@ -338,6 +349,22 @@ def report(results: dict, models: list[str]) -> None:
                         f"{MODELS[label[4:]]} below {MODELS[other]}: "
                         + ", ".join(s[f"below_{other}"])
                     )
+
+
+def _report_log_loss(tables: dict, models: list[str]) -> None:
+    """Classifiers' test log loss (mean over the folds): their probabilities."""
+    rows = [
+        (name, [(_ok(res, m) or {}).get("mean_log_loss") for m in models])
+        for name, res in tables.items()
+        if res["task"] != "regression"
+    ]
+    if not rows:
+        return
+    print("\nlog loss of predict_proba on the test folds (lower is better)\n")
+    print("| table | " + " | ".join(MODELS[m] for m in models) + " |")
+    print("|---|" + "---|" * len(models))
+    for name, values in rows:
+        print(f"| {name} | " + " | ".join(_f(v, ".4f") for v in values) + " |")
 
 
 # -- command line --------------------------------------------------------------

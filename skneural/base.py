@@ -379,6 +379,7 @@ class BaseNeuralEstimator(BaseEstimator):
             callbacks = self._callbacks(config, "validation_data" in fit_data)
             rollback.batch_size = config.batch_size  # named if memory runs out
             logs = self._run(fit_data, callbacks, config, rng, seed, n_done)
+            self._calibrate(fit_data, reset)
             self._publish(logs, callbacks.stopper, rollback.network, reset, n_done)
         return self
 
@@ -613,12 +614,7 @@ class BaseNeuralEstimator(BaseEstimator):
         momentum = P.check_float(name, "momentum", self.momentum, high=1.0)
         with global_rng_preserved():  # Keras draws seeds when it makes objects
             builder, arch = self._architecture(meta, len(keras.tree.flatten(data.X)[0]))
-            loss = make_loss(
-                name,
-                self.loss,
-                auto=self._default_loss(data.targets),
-                names=self._LOSS_NAMES,
-            )
+            loss = self._training_loss(data.targets, config)
             optimizer = make_optimizer(
                 name,
                 self.optimizer,
@@ -656,6 +652,18 @@ class BaseNeuralEstimator(BaseEstimator):
         network.restart(rng, lr)
         _set_output_bias(network.model, meta)
         return network
+
+    def _training_loss(self, encoder, config: TrainingConfig):
+        """The loss to compile the network of a new fit with."""
+        return make_loss(
+            type(self).__name__,
+            self.loss,
+            auto=self._default_loss(encoder),
+            names=self._LOSS_NAMES,
+        )
+
+    def _calibrate(self, fit_data: dict, reset: bool) -> None:
+        """Fit what turns outputs into predictions on the held-out rows (none)."""
 
     def _loss_param(self):
         """The loss as the target encoder should see it."""

@@ -13,10 +13,21 @@ from . import _params as P
 from ._conv import CONV_DEFAULTS, ConvArchitectureMixin
 from ._dense import DENSE_DEFAULTS, DenseArchitectureMixin
 from ._docs import fill
+from ._smoothing import (
+    SMOOTHABLE_LOSSES,
+    fit_temperature,
+    smoothed_loss,
+    with_temperature,
+)
 from .base import BaseNeuralEstimator
-from .exceptions import DataError
+from .exceptions import DataError, InvalidParameterError
+from .inference import predict_array
 from .targets import ClassificationTargetEncoder
 from .training import CLASSIFICATION_LOSSES
+
+#: What ``label_smoothing="auto"`` smooths by, where it applies: chosen on
+#: the tabular benchmark panel (benchmarks/README.md, issue 17, ninth step).
+AUTO_LABEL_SMOOTHING = 0.1
 
 
 class BaseNeuralClassifier(ClassifierMixin, BaseNeuralEstimator):
@@ -34,6 +45,61 @@ class BaseNeuralClassifier(ClassifierMixin, BaseNeuralEstimator):
             "sparse": "sparse_categorical_crossentropy",
             "onehot": "categorical_crossentropy",
         }[encoder.mode_]
+
+    def _training_loss(self, encoder, config):
+        loss = super()._training_loss(encoder, config)
+        smoothing = self._label_smoothing(loss, config)
+        return smoothed_loss(loss, smoothing) if smoothing else loss
+
+    def _label_smoothing(self, loss, config) -> float:
+        """The label smoothing of a new fit (0 without the parameter)."""
+        value = getattr(self, "label_smoothing", 0.0)
+        smoothable = isinstance(loss, str) and loss in SMOOTHABLE_LOSSES
+        if isinstance(value, str) and value == "auto":
+            held_out = config.early_stopping and config.validation_fraction > 0
+            return AUTO_LABEL_SMOOTHING if smoothable and held_out else 0.0
+        name = type(self).__name__
+        value = P.check_float(name, "label_smoothing", value, high=1.0)
+        if value > 0 and not smoothable:
+            raise InvalidParameterError(
+                f"{name}: label_smoothing={value:g} applies to loss='auto' and to "
+                f"the losses {', '.join(SMOOTHABLE_LOSSES)}, not to loss="
+                f"{loss!r}. Pass label_smoothing=0 (or 'auto'), or give your loss "
+                "its own smoothing, e.g. keras.losses.CategoricalCrossentropy("
+                "label_smoothing=0.1)."
+            )
+        return value
+
+    def _calibrate(self, fit_data: dict, reset: bool) -> None:
+        """Fit ``temperature_`` on the validation rows when the loss smooths labels.
+
+        A fit without validation rows (or without smoothing) starts at 1;
+        continued training without them keeps the temperature it had.
+        """
+        if not hasattr(self, "label_smoothing"):
+            return  # an estimator without the parameter: no temperature
+        network = self._network
+        smoothing = getattr(network.model.loss, "label_smoothing", 0.0) or 0.0
+        validation = fit_data.get("validation_data")
+        if not smoothing or validation is None:
+            if reset or not hasattr(self, "temperature_"):
+                self.temperature_ = 1.0
+            return
+        X_val, y_val = validation[0], np.asarray(validation[1])
+        weights = validation[2] if len(validation) > 2 else None
+        with network.placement.scope():
+            outputs = predict_array(network, X_val)
+        encoder = self.target_encoder_
+        independent = encoder.mode_ == "multilabel"
+        if independent:
+            labels = y_val
+        elif y_val.ndim == 2 and y_val.shape[1] > 1:  # one-hot rows
+            labels = np.argmax(y_val, axis=1)
+        else:  # class indices, or the 0/1 of one sigmoid unit
+            labels = y_val.reshape(-1).astype(np.int64)
+        self.temperature_ = fit_temperature(
+            encoder.probabilities(outputs), labels, weights, independent
+        )
 
     def _sample_weight_from_classes(self, y, encoder):
         cw = self.class_weight
@@ -114,7 +180,11 @@ class BaseNeuralClassifier(ClassifierMixin, BaseNeuralEstimator):
         encoder = self.target_encoder_
         if not hasattr(encoder, "probabilities"):  # a target encoder of your own
             return encoder.inverse_transform(outputs, return_proba=True)
-        return encoder.probabilities(outputs)
+        proba = encoder.probabilities(outputs)
+        temperature = getattr(self, "temperature_", 1.0)
+        if temperature == 1.0:
+            return proba
+        return with_temperature(proba, temperature, encoder.mode_ == "multilabel")
 
     def predict(self, X):
         """Predict class labels for ``X``.
@@ -159,6 +229,18 @@ class NeuralClassifier(DenseArchitectureMixin, BaseNeuralClassifier):  # noqa: D
         categorical cross-entropy on integer labels (multiclass). Any Keras
         classification loss is accepted; categorical losses train on one-hot
         targets.
+    label_smoothing : float in [0, 1) or "auto", default="auto"
+        Share of each training target spread evenly over the classes (a
+        label's target becomes ``1 - s + s / n_classes``, the others'
+        ``s / n_classes``; per label for multilabel targets): the network
+        stops pushing its outputs towards 0 and 1 once a sample is right,
+        which regularises it. Applies to ``loss="auto"`` and the
+        cross-entropy losses. ``"auto"`` is 0.1 when early stopping holds
+        out a validation split, else 0 (chosen on the tabular benchmark
+        panel: docs/dense_networks.md, "Defaults that changed"). Smoothed
+        probabilities lean towards uniform, so a fit with validation rows
+        learns ``temperature_`` on them and ``predict_proba`` is rescaled
+        by it; predicted labels are not changed by it.
     {control}
     class_weight : dict, "balanced" or None, default=None
         Weights of the classes, keyed by your own labels; ``"balanced"``
@@ -170,6 +252,11 @@ class NeuralClassifier(DenseArchitectureMixin, BaseNeuralClassifier):  # noqa: D
     ----------
     classes_ : ndarray
         Class labels, sorted.
+    temperature_ : float
+        What ``predict_proba`` divides the network's logits by: fitted on
+        the validation split (minimal log loss) when the training loss
+        smooths labels (``label_smoothing``, or a Keras loss given with its
+        own ``label_smoothing``), else 1.
     {attributes}
 
     See Also
@@ -226,6 +313,7 @@ class NeuralClassifier(DenseArchitectureMixin, BaseNeuralClassifier):  # noqa: D
         categorical_features: Any = "auto",
         numeric_embedding: str | None = "auto",
         ensemble_size: int | str = "auto",
+        label_smoothing: float | str = "auto",
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -259,6 +347,7 @@ class NeuralClassifier(DenseArchitectureMixin, BaseNeuralClassifier):  # noqa: D
         self.categorical_features = categorical_features
         self.numeric_embedding = numeric_embedding
         self.ensemble_size = ensemble_size
+        self.label_smoothing = label_smoothing
 
 
 class ConvClassifier(ConvArchitectureMixin, BaseNeuralClassifier):  # noqa: D101

@@ -223,7 +223,9 @@ def search_space(estimator) -> SearchSpace:
         Dense estimators: 1-4 hidden layers of decreasing power-of-two widths
         (16-512 units first), activation, dropout 0-0.5, L2 (log), batch
         normalization, periodic numeric embeddings or none, learning rate
-        (log), batch size ("auto" or powers of two), optimizer. Conv
+        (log), batch size ("auto" or powers of two), optimizer, packed
+        ensemble size ("auto", 1 or 4), and for classifiers label smoothing
+        (0-0.2). Conv
         estimators: 1-3 blocks of doubling filters (8-64 first), kernel
         size, spatial dropout, a head of 1-2 layers, dropout, random
         translation and rotation, learning rate and batch size.
@@ -238,6 +240,8 @@ def search_space(estimator) -> SearchSpace:
         entries = _conv_space(D)
     elif isinstance(net, DenseArchitectureMixin):
         entries = _dense_space(D)
+        if "label_smoothing" in net.get_params(deep=False):  # classifiers
+            entries["label_smoothing"] = D.FloatDistribution(0.0, 0.2)
     else:
         entries = _wrapper_space(D)
     return SearchSpace(entries).with_prefix(prefix)

@@ -169,14 +169,13 @@ def fit_temperature(p, y, weights=None, independent: bool = False) -> float:
     p = np.asarray(p, dtype=np.float64)
     low, high = np.log(TEMPERATURE_RANGE)
     prior = 1.0 / len(p)  # one sample's worth of belief in T = 1
+
+    def objective(log_t: float) -> float:
+        q = with_temperature(p, float(np.exp(log_t)), independent)
+        return _log_loss(q, y, weights, independent) + prior * log_t**2
+
     found = minimize_scalar(
-        lambda log_t: _log_loss(
-            with_temperature(p, float(np.exp(log_t)), independent),
-            y,
-            weights,
-            independent,
-        )
-        + prior * log_t**2,
+        objective,
         bounds=(low, high),
         method="bounded",
         options={"xatol": 1e-3},

@@ -64,6 +64,12 @@ def test_default_spaces_give_parameters_that_fit(estimator, iris):
         est.fit(X, y if "Regressor" not in type(est).__name__ else X[:, 0])
 
 
+def test_label_smoothing_is_searched_for_classifiers_only():
+    assert "label_smoothing" in search_space(NeuralClassifier())
+    assert "label_smoothing" not in search_space(tiny("NeuralRegressor"))
+    assert "label_smoothing" not in search_space(tiny("ConvClassifier"))
+
+
 def test_widths_are_powers_of_two():
     trial = optuna.trial.FixedTrial(
         {"h.n_layers": 3, "h.first_log2": 7, "f.n_layers": 3, "f.first_log2": 3}

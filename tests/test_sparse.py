@@ -186,11 +186,18 @@ def test_never_made_dense_whole(densified, monkeypatch, compiled_loop):
     if not compiled_loop:
         monkeypatch.setattr(skneural.base, "fast_loop_applies", lambda *a: False)
     est = tiny(epochs=2, batch_size=32, early_stopping=True)
+    # without label smoothing, no temperature to learn (below)
+    est.set_params(label_smoothing=0.0)
     est.fit(X, y, sample_weight=weights).partial_fit(X, y)
     assert max(densified) == train_rows  # training and validation rows
     densified.clear()
     assert est.predict_proba(X).shape == (n, 2) and est.score(X, y) > 0.5
     assert max(densified) == chunk_rows(width) and sum(densified) >= n
+    densified.clear()
+    # the temperature predicts the validation rows as predict does: in chunks
+    est.set_params(label_smoothing="auto").fit(X, y)
+    assert est.temperature_ != 1.0
+    assert max(densified) <= densified.limit
 
 
 def test_model_fit_trains_sparse_rows_as_the_compiled_loop(monkeypatch):

@@ -167,6 +167,10 @@ def fit_epochs(
         cbs.on_epoch_end(epoch, epoch_logs)
         if model.stop_training:
             break
+    if isinstance(model.optimizer, keras.optimizers.Optimizer) and epochs > 0:
+        # as model.fit ends: an optimizer with use_ema=True hands over the
+        # moving averages of the weights (before early stopping may restore)
+        model.optimizer.finalize_variable_values(model.trainable_weights)
     cbs.on_train_end(logs=epoch_logs)
     return history
 

@@ -40,6 +40,22 @@ def test_same_training_as_model_fit(monkeypatch, regression_data, weighted):
     np.testing.assert_allclose(fast.predict(X), slow.predict(X), rtol=1e-4, atol=1e-6)
 
 
+def test_an_optimizer_with_ema_ends_on_the_averaged_weights(
+    monkeypatch, regression_data
+):
+    # model.fit ends by swapping in the moving averages (use_ema=True)
+    X, y = regression_data
+
+    def make():
+        adam = keras.optimizers.Adam(0.01, use_ema=True, ema_momentum=0.9)
+        return tiny("NeuralRegressor", shuffle=False, epochs=4, optimizer=adam)
+
+    fast, slow = _fit_both(monkeypatch, make, X, y)
+    np.testing.assert_allclose(fast.predict(X), slow.predict(X), rtol=1e-4, atol=1e-6)
+    without = tiny("NeuralRegressor", shuffle=False, epochs=4, learning_rate=0.01)
+    assert np.abs(without.fit(X, y).predict(X) - fast.predict(X)).max() > 1e-3
+
+
 def test_validation_and_early_stopping_match_model_fit(monkeypatch, binary_data):
     X, y = binary_data
 

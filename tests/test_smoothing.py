@@ -209,3 +209,14 @@ def test_continued_training_keeps_or_relearns_the_temperature(three_classes):
     assert est.temperature_ == t
     est.set_params(warm_start=True).fit(X, y)  # validation rows: learnt again
     assert est.temperature_ != t
+
+
+def test_conv_classifier_smooths_when_asked(three_classes):
+    X, y = three_classes
+    conv = tiny("ConvClassifier", image_shape=(6, 1), early_stopping=True, epochs=2)
+    assert conv.label_smoothing == 0.0  # off by default for images
+    assert _smoothing(conv.fit(X, y)) == 0.0 and conv.temperature_ == 1.0
+    conv.set_params(label_smoothing=0.2).fit(X, y)
+    assert _smoothing(conv) == pytest.approx(0.2)
+    assert conv.temperature_ != 1.0
+    np.testing.assert_allclose(conv.predict_proba(X).sum(axis=1), 1.0)

@@ -5,8 +5,10 @@ does label smoothing help?") trains a classifier towards targets of
 ``1 - s + s / C`` for the true class and ``s / C`` for the others, instead of
 1 and 0: the network stops pushing its logits apart once a sample is right,
 which regularises it (RealMLP, Holzmüller et al. 2024, uses ``s = 0.1`` on
-tables). Its probabilities come out shrunk towards uniform, so a fit that
-holds out a validation split also learns one temperature ``T`` on it
+tables; skneural's default is 0.05, as accurate on its benchmark tables
+and with better probabilities). Its probabilities come out shrunk towards
+uniform, so a fit that holds out a validation split also learns one
+temperature ``T`` on it
 (Guo et al. 2017, "On Calibration of Modern Neural Networks"): the
 probabilities are ``softmax(log p / T)`` (each label's logit divided by ``T``
 for multilabel targets), ``T`` chosen to minimise the validation log loss

@@ -29,7 +29,7 @@ from .training import CLASSIFICATION_LOSSES
 
 #: What ``label_smoothing="auto"`` smooths by, where it applies: chosen on
 #: the tabular benchmark panel (benchmarks/README.md, issue 17, ninth step).
-AUTO_LABEL_SMOOTHING = 0.1
+AUTO_LABEL_SMOOTHING = 0.05
 
 
 class BaseNeuralClassifier(ClassifierMixin, BaseNeuralEstimator):
@@ -259,7 +259,7 @@ class NeuralClassifier(DenseArchitectureMixin, BaseNeuralClassifier):  # noqa: D
         ``s / n_classes``; per label for multilabel targets): the network
         stops pushing its outputs towards 0 and 1 once a sample is right,
         which regularises it. Applies to ``loss="auto"`` and the
-        cross-entropy losses. ``"auto"`` is 0.1 when early stopping holds
+        cross-entropy losses. ``"auto"`` is 0.05 when early stopping holds
         out a validation split, else 0 (chosen on the tabular benchmark
         panel: docs/dense_networks.md, "Defaults that changed"). Smoothed
         probabilities lean towards uniform, so a fit with validation rows
@@ -397,7 +397,7 @@ class ConvClassifier(ConvArchitectureMixin, BaseNeuralClassifier):  # noqa: D101
         Share of each training target spread evenly over the classes, as in
         :class:`NeuralClassifier`, with ``predict_proba`` recalibrated on the
         validation split (``temperature_``). Off by default here: it was
-        chosen on tables, not measured on images. ``"auto"`` is 0.1 when
+        chosen on tables, not measured on images. ``"auto"`` is 0.05 when
         early stopping holds out a validation split, else 0.
     {control}
     class_weight : dict, "balanced" or None, default=None

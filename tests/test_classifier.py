@@ -162,10 +162,10 @@ def test_stratified_validation_split(iris, monkeypatch):
     # and these are the rows the network was validated on: the recorded
     # validation loss is the cross-entropy of these rows (after one epoch;
     # the split comes after the feature encoder: they go to the network as is),
-    # with the default label smoothing of 0.1
+    # with the default label smoothing of 0.05
     log_p = np.log(np.asarray(clf.model_(X_val)))
     true = log_p[np.arange(len(y_val)), y_val]
-    loss = -np.mean(0.9 * true + 0.1 * log_p.mean(axis=1))
+    loss = -np.mean(0.95 * true + 0.05 * log_p.mean(axis=1))
     assert clf.history_["val_loss"] == [pytest.approx(loss, rel=1e-4)]
 
 

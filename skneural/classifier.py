@@ -61,7 +61,10 @@ class BaseNeuralClassifier(ClassifierMixin, BaseNeuralEstimator):
             held_out = config.early_stopping and config.validation_fraction > 0
             return AUTO_LABEL_SMOOTHING if smoothable and held_out else 0.0
         name = type(self).__name__
-        value = P.check_float(name, "label_smoothing", value, high=1.0)
+        try:
+            value = P.check_float(name, "label_smoothing", value, high=1.0)
+        except InvalidParameterError:
+            P.fail(name, "label_smoothing", "a number in [0, 1) or 'auto'", value)
         if value > 0 and not smoothable:
             raise InvalidParameterError(
                 f"{name}: label_smoothing={value:g} applies to loss='auto' and to "

@@ -164,9 +164,9 @@ def test_multilabel_targets_are_smoothed_per_label(three_classes):
 @pytest.mark.parametrize(
     ("value", "match"),
     [
-        (1.0, r"label_smoothing.*\[0, 1\)"),
-        (-0.1, r"label_smoothing.*\[0, 1\)"),
-        ("some", r"label_smoothing.*\[0, 1\)"),
+        (1.0, r"label_smoothing.*\[0, 1\) or 'auto'"),
+        (-0.1, r"label_smoothing.*\[0, 1\) or 'auto'"),
+        ("some", r"label_smoothing.*\[0, 1\) or 'auto'"),
     ],
 )
 def test_bad_label_smoothing_is_refused_and_the_fit_kept(three_classes, value, match):

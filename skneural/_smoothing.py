@@ -29,6 +29,7 @@ from __future__ import annotations
 import numpy as np
 
 from .backend import keras
+from .targets import _sigmoid, _softmax
 
 __all__ = [
     "SMOOTHABLE_LOSSES",
@@ -125,12 +126,7 @@ def with_temperature(p: np.ndarray, temperature: float, independent: bool):
     if temperature == 1.0:
         return p
     z = _logits(np.asarray(p, dtype=np.float64), independent) / temperature
-    if independent:
-        with np.errstate(over="ignore"):
-            return 1.0 / (1.0 + np.exp(-z))
-    z -= z.max(axis=1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)
+    return _sigmoid(z) if independent else _softmax(z)
 
 
 def _log_loss(p, y, weights, independent: bool) -> float:

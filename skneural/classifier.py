@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -21,7 +22,7 @@ from ._smoothing import (
 )
 from ._sparse import SparseRows, dense
 from .backend import keras
-from .base import BaseNeuralEstimator
+from .base import BaseNeuralEstimator, _auto_or
 from .exceptions import DataError, InvalidParameterError
 from .inference import chunk_rows, predict_array
 from .targets import ClassificationTargetEncoder
@@ -61,10 +62,13 @@ class BaseNeuralClassifier(ClassifierMixin, BaseNeuralEstimator):
             held_out = config.early_stopping and config.validation_fraction > 0
             return AUTO_LABEL_SMOOTHING if smoothable and held_out else 0.0
         name = type(self).__name__
-        try:
-            value = P.check_float(name, "label_smoothing", value, high=1.0)
-        except InvalidParameterError:
-            P.fail(name, "label_smoothing", "a number in [0, 1) or 'auto'", value)
+        value = _auto_or(
+            partial(P.check_float, high=1.0),
+            name,
+            "label_smoothing",
+            value,
+            "a number in [0, 1)",
+        )
         if value > 0 and not smoothable:
             raise InvalidParameterError(
                 f"{name}: label_smoothing={value:g} applies to loss='auto' and to "

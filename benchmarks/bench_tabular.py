@@ -3,7 +3,9 @@
 The panel of benchmarks/_tables.py: 21 real tables that install offline
 (binary, multiclass and regression; 1,030 to 53,940 rows; most with string
 columns, many with missing values), each in group "choose" (used to choose
-skneural's defaults) or "holdout" (no part in that choice). On each table,
+skneural's defaults) or "holdout" (no part in that choice); ``--group extra``
+and ``--group tiny`` run 53 more tables (699 to 30,000 and 150 to 856 rows),
+``--group all`` all 74. On each table,
 the same 3 shuffled folds (StratifiedKFold for classification, KFold for
 regression, random_state=0) for five models, each seeded where it draws
 random numbers (``SEED``; skneural: ``--set random_state=0``):
@@ -36,12 +38,14 @@ Results go to results/bench_tabular.json (results/bench_tabular_NAME.json
 with ``--name NAME``), rewritten after every model so that a stopped run
 keeps what it measured.
 
-On 2 CPU cores the whole panel takes about half an hour (the four models
-other than skneural raw: about 2 minutes for adult, 40 s for wa_churn). On a
+On 2 CPU cores the panel takes about 7 minutes on a quiet machine (the four
+models other than skneural raw: about 40 s for adult), extra and tiny about
+as long together. On a
 machine busy with other work add ``--threads 1``: HGB's OpenMP threads then
 wait on each other and its fits became 30x slower in such a run.
 
-Run:  python benchmarks/bench_tabular.py                  # the whole panel
+Run:  python benchmarks/bench_tabular.py                  # the panel
+      python benchmarks/bench_tabular.py --group all        # all 74 tables
       python benchmarks/bench_tabular.py --group choose --set epochs=50 \\
           --set early_stopping=True --name e50-es --models skneural-pipeline
       python benchmarks/bench_tabular.py --tables adult,ames --max-rows 2000
@@ -66,7 +70,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np
 import pandas as pd
 from _common import write
-from _tables import BY_NAME, GROUPS, TABLES, Table, describe
+from _tables import BY_NAME, GROUPS, PANEL_GROUPS, TABLES, Table, describe
 from sklearn.compose import (
     ColumnTransformer,
     TransformedTargetRegressor,
@@ -235,9 +239,10 @@ def _ok(res: dict, key: str) -> dict | None:
 
 
 def summarize(tables: dict, models: list[str]) -> dict:
-    """The targets, per group ("choose", "holdout", "all") and skneural model."""
+    """The targets, per group run ("choose", ..., "all") and skneural model."""
     summary = {}
-    for group in (*GROUPS, "all"):
+    present = {r["group"] for r in tables.values()}
+    for group in (*(g for g in GROUPS if g in present), "all"):
         rows = {n: r for n, r in tables.items() if group in ("all", r["group"])}
         for key in (k for k in SKNEURAL if k in models):
             s = {"tables": 0}
@@ -424,7 +429,12 @@ def main(argv=None):
         metavar="NAME[,NAME...]",
         help=f"tables to run (default: all of --group): {', '.join(BY_NAME)}",
     )
-    parser.add_argument("--group", choices=[*GROUPS, "all"], default="all")
+    parser.add_argument(
+        "--group",
+        choices=[*GROUPS, "panel", "all"],
+        help="the tables of one group (panel: choose and holdout); default: "
+        "panel, or every group for the tables named by --tables",
+    )
     parser.add_argument(
         "--models",
         action="append",
@@ -460,9 +470,11 @@ def main(argv=None):
     unknown = [n for n in names if n not in BY_NAME]
     if unknown:
         parser.error(f"unknown table(s) {unknown}; known: {', '.join(BY_NAME)}")
-    tables = [t for t in TABLES if t.name in names and args.group in ("all", t.group)]
+    group = args.group or ("all" if args.tables else "panel")
+    groups = {"panel": PANEL_GROUPS, "all": GROUPS}.get(group, (group,))
+    tables = [t for t in TABLES if t.name in names and t.group in groups]
     if not tables:
-        parser.error(f"no table of group {args.group!r} among {names}")
+        parser.error(f"no table of group {group!r} among {names}")
     models = _names(args.models) or list(MODELS)
     unknown = [m for m in models if m not in MODELS]
     if unknown:

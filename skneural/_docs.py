@@ -202,7 +202,7 @@ early_stopping : bool or "auto", default={early_stopping}
         Stop when the validation loss (or, with ``validation_fraction=0``,
         the training loss) has not improved by ``min_delta`` for
         ``patience`` epochs. Only in ``fit``. ``"auto"``: on when ``fit``
-        gets at least 1,000 samples.
+        gets at least 200 samples.
     validation_fraction : float, default=0.1
         Share of the training data held out for early stopping.
     patience : int, default={patience}

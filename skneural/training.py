@@ -135,7 +135,10 @@ def resolve_initializer(owner: str, value: Any):
 
 
 #: ``early_stopping="auto"`` holds out a validation split from this many rows.
-AUTO_EARLY_STOPPING_ROWS = 1000
+#: Below it the split (a tenth: under 20 rows) is too small to choose an
+#: epoch by; from it, a fixed number of epochs overfits a noisy table more
+#: than the held-out rows cost.
+AUTO_EARLY_STOPPING_ROWS = 200
 
 #: ``numeric_embedding="auto"`` embeds a table's numbers when there are at
 #: least this many training rows per numeric column.

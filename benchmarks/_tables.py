@@ -99,11 +99,14 @@ def _adult():
     return _split(frame, "income")
 
 
-def _digits():
-    from sklearn.datasets import load_digits
+def _sklearn(name: str) -> Callable:
+    def load():
+        from sklearn import datasets
 
-    bunch = load_digits(as_frame=True)
-    return bunch.data, bunch.target
+        bunch = getattr(datasets, f"load_{name}")(as_frame=True)
+        return bunch.data, bunch.target
+
+    return load
 
 
 def _tv16():
@@ -170,7 +173,7 @@ TABLES = [
         "multiclass",
         "choose",
         "scikit-learn load_digits: 8x8 handwritten digits, 10 classes",
-        _digits,
+        _sklearn("digits"),
     ),
     Table(
         "hpc_data",
@@ -278,16 +281,6 @@ TABLES = [
         _rdata("carData", "SLID", "wages"),
     ),
 ]
-
-
-def _sklearn(name: str) -> Callable:
-    def load():
-        from sklearn import datasets
-
-        bunch = getattr(datasets, f"load_{name}")(as_frame=True)
-        return bunch.data, bunch.target
-
-    return load
 
 
 def _more(group: str, rows: list[tuple]) -> list[Table]:

@@ -20,11 +20,9 @@ from ._smoothing import (
     smoothed_loss,
     with_temperature,
 )
-from ._sparse import SparseRows, dense
-from .backend import keras
 from .base import BaseNeuralEstimator, _auto_or
 from .exceptions import DataError, InvalidParameterError
-from .inference import chunk_rows, predict_array
+from .inference import outputs_once
 from .targets import ClassificationTargetEncoder
 from .training import CLASSIFICATION_LOSSES
 
@@ -97,7 +95,7 @@ class BaseNeuralClassifier(ClassifierMixin, BaseNeuralEstimator):
         X_val, y_val = validation[0], np.asarray(validation[1])
         weights = validation[2] if len(validation) > 2 else None
         with network.placement.scope():
-            outputs = _outputs_once(network, X_val)
+            outputs = outputs_once(network, X_val)
         encoder = self.target_encoder_
         independent = encoder.mode_ == "multilabel"
         if independent:
@@ -216,28 +214,6 @@ class BaseNeuralClassifier(ClassifierMixin, BaseNeuralEstimator):
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_label = True
         return tags
-
-
-def _outputs_once(network, X) -> np.ndarray:
-    """The network's outputs for ``X``, computed once: the model called as is.
-
-    ``predict_array`` compiles a function for each new input shape (with
-    XLA for small inputs), which pays back over many predictions but costs
-    0.1-0.3 s for one; calling the model does not compile. Rows go in
-    chunks of ``predict_array``'s size (sparse ones made dense a chunk at a
-    time), so dense and sparse rows give the same numbers.
-    """
-    if not isinstance(X, np.ndarray | SparseRows):
-        return predict_array(network, X)  # several inputs
-    rows = chunk_rows(int(np.prod(X.shape[1:])))
-    return np.concatenate(
-        [
-            keras.ops.convert_to_numpy(
-                network.model(dense(X[i : i + rows]), training=False)
-            )
-            for i in range(0, len(X), rows)
-        ]
-    )
 
 
 class NeuralClassifier(DenseArchitectureMixin, BaseNeuralClassifier):  # noqa: D101

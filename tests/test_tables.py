@@ -371,3 +371,28 @@ def test_the_built_network_one_hot_codes_small_columns(table):
     layer = est.model_.get_layer("table_embedding")
     assert layer.one_hot == tuple(n <= 12 for n in layer.cardinalities)
     assert any(layer.one_hot)
+
+
+def _starting_table(frame, signal):
+    """The embedding table a fit starts from (one step of a vanishing rate)."""
+    est = tiny("NeuralRegressor", epochs=1, learning_rate=1e-12, ensemble_size=1).fit(
+        frame, signal
+    )
+    layer = est._network.model.get_layer("table_embedding")
+    return layer, np.asarray(layer.table)
+
+
+def test_every_fit_starts_small_columns_as_their_one_hot_codes(table):
+    frame, signal = table
+    # the first fit builds the network, the next ones restart it from the pool
+    starts = [_starting_table(frame, signal) for _ in range(3)]
+    for layer, value in starts:
+        first = 0
+        for n, hot in zip(layer.cardinalities, layer.one_hot, strict=True):
+            block = value[first : first + n]
+            if hot:
+                expected = np.zeros_like(block)
+                expected[:, :n] = np.eye(n)
+                np.testing.assert_allclose(block, expected, atol=1e-6)
+            first += n
+    assert starts[1][0] is starts[2][0]  # one pooled network, restarted

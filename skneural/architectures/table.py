@@ -7,10 +7,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..backend import keras
+from ..backend import global_rng_preserved, keras
 from ..exceptions import InvalidParameterError
 
 __all__ = [
+    "OneHotStart",
     "PeriodicEmbedding",
     "TableEmbedding",
     "embedding_dims",
@@ -52,6 +53,59 @@ def embedding_layout(
         )
     )
     return dims, one_hot
+
+
+@keras.saving.register_keras_serializable(package="skneural")
+class OneHotStart(keras.initializers.Initializer):
+    """Draws of ``initializer`` with the identity written into blocks of rows.
+
+    The initial value of an embedding table whose one-hot columns start as
+    their one-hot codes: block ``(first, n)`` (rows ``first`` to
+    ``first + n - 1``) becomes the ``n x n`` identity followed by zeros; the
+    other rows are drawn from ``initializer``. As an initializer, the start is
+    drawn again whenever the weight is (a pooled network restarting for a new
+    fit draws every weight from its initializer).
+
+    Parameters
+    ----------
+    initializer : str, dict or keras.initializers.Initializer
+        Initializer of the other rows.
+    blocks : sequence of (int, int)
+        ``(first row, number of codes)`` of each one-hot column.
+    seed : int or None, default=None
+        Seed of the draws (replaces ``initializer``'s own where it has one).
+    """
+
+    def __init__(self, initializer, blocks, seed: int | None = None):
+        with global_rng_preserved():  # an unseeded initializer draws a seed
+            self.initializer = keras.initializers.serialize(
+                keras.initializers.get(initializer)
+            )
+        self.blocks = [(int(first), int(n)) for first, n in blocks]
+        self.seed = seed
+
+    def __call__(self, shape, dtype=None):
+        """Draw a ``shape`` table, then write the identity blocks into it."""
+        spec = self.initializer
+        config = spec.get("config", {}) if isinstance(spec, dict) else {}
+        if self.seed is not None and "seed" in config:
+            spec = {**spec, "config": {**config, "seed": self.seed}}
+        drawn = keras.initializers.deserialize(spec)(shape, dtype=dtype)
+        keep = np.ones(shape, dtype="float32")
+        start = np.zeros(shape, dtype="float32")
+        for first, n in self.blocks:
+            keep[first : first + n] = 0.0
+            start[first : first + n, :n] = np.eye(n, dtype="float32")
+        ops = keras.ops
+        return drawn * ops.cast(keep, drawn.dtype) + ops.cast(start, drawn.dtype)
+
+    def get_config(self):
+        """The other rows' initializer (serialized), the blocks and the seed."""
+        return {
+            "initializer": self.initializer,
+            "blocks": [list(b) for b in self.blocks],
+            "seed": self.seed,
+        }
 
 
 @keras.saving.register_keras_serializable(package="skneural")
@@ -118,7 +172,8 @@ class TableEmbedding(keras.layers.Layer):
                 f"{[self.cardinalities[j] for j in wrong]} and dims "
                 f"{[self.dims[j] for j in wrong]}."
             )
-        self.embeddings_initializer = keras.initializers.get(embeddings_initializer)
+        with global_rng_preserved():  # an unseeded initializer draws a seed
+            self._drawn_from = keras.initializers.get(embeddings_initializer)
         self.one_table = bool(one_table)
         # Row of each column's code 0 in the one table, its largest code, and
         # which of the looked-up values (columns x widest width) are kept.
@@ -128,6 +183,21 @@ class TableEmbedding(keras.layers.Layer):
         self._kept = np.concatenate(
             [j * width + np.arange(d) for j, d in enumerate(self.dims)] or [[]]
         ).astype("int32")
+        # What the one table is drawn from, its one-hot blocks included, so
+        # that a pooled network's restart (which draws every weight from its
+        # ``<name>_initializer``) starts them as one-hot codes again.
+        blocks = [
+            (int(first), n)
+            for first, n, hot in zip(
+                self._offsets, self.cardinalities, self.one_hot, strict=True
+            )
+            if hot
+        ]
+        self.embeddings_initializer = (
+            OneHotStart(self._drawn_from, blocks)
+            if blocks and self.one_table
+            else self._drawn_from
+        )
 
     def build(self, input_shape):
         """Create the embedding table(s); one-hot columns start as the identity."""
@@ -137,8 +207,6 @@ class TableEmbedding(keras.layers.Layer):
                 initializer=self.embeddings_initializer,
                 name="embeddings",
             )
-            if any(self.one_hot):
-                self._start_one_hot()
             return
         self.tables = [
             self.add_weight(
@@ -151,17 +219,6 @@ class TableEmbedding(keras.layers.Layer):
         for table, hot in zip(self.tables, self.one_hot, strict=True):
             if hot:
                 table.assign(np.eye(*table.shape, dtype=table.dtype))
-
-    def _start_one_hot(self) -> None:
-        """Write the identity into the one table's blocks of one-hot columns."""
-        value = np.array(keras.ops.convert_to_numpy(self.table))
-        for start, n, hot in zip(
-            self._offsets, self.cardinalities, self.one_hot, strict=True
-        ):
-            if hot:
-                value[start : start + n, :] = 0.0
-                value[start : start + n, :n] = np.eye(n, dtype=value.dtype)
-        self.table.assign(value)
 
     def call(self, inputs):
         """Numbers as they are, then each code column's embedding."""
@@ -194,9 +251,7 @@ class TableEmbedding(keras.layers.Layer):
             n_numeric=self.n_numeric,
             cardinalities=list(self.cardinalities),
             dims=list(self.dims),
-            embeddings_initializer=keras.initializers.serialize(
-                self.embeddings_initializer
-            ),
+            embeddings_initializer=keras.initializers.serialize(self._drawn_from),
             one_table=self.one_table,
             one_hot=list(self.one_hot),
         )

@@ -214,6 +214,12 @@ early_stopping : bool or "auto", default={early_stopping}
     reduce_lr_on_plateau : bool, default={reduce_lr_on_plateau}
         Divide the learning rate by 10 when the monitored loss stalls for
         ``max(1, patience // 2)`` epochs.
+    anneal_fraction : float, default={anneal_fraction}
+        With early stopping: when the loss has stalled for ``patience``
+        epochs, go back to the best weights and train on for this fraction
+        of the epochs it took to reach them (at least 3), the learning rate
+        falling to 0 along a half cosine, then stop and keep the best
+        weights of either phase. 0 stops at once.{anneal_note}
     callbacks : list of keras.callbacks.Callback, default=None
         Extra Keras callbacks. They are deep-copied for every fit, so one
         estimator can be cloned and fitted many times.
@@ -285,11 +291,14 @@ def fill(
     learning_rate: float | str = 0.001,
     patience: int = 10,
     reduce_lr_on_plateau: bool = False,
+    anneal_fraction: float = 0.0,
+    anneal_note: str = "",
 ) -> str:
     """Insert the shared parameter blocks into an estimator docstring.
 
     The keyword arguments are the estimator's defaults that differ between
-    estimators.
+    estimators; ``anneal_note`` ends the ``anneal_fraction`` entry (where its
+    default comes from).
     """
     defaults = {
         "batch_size": batch_size,
@@ -298,6 +307,7 @@ def fill(
         "learning_rate": learning_rate,
         "patience": patience,
         "reduce_lr_on_plateau": reduce_lr_on_plateau,
+        "anneal_fraction": anneal_fraction,
     }
     defaults = {  # strings as the docs write them: default="auto"
         k: f'"{v}"' if isinstance(v, str) else v for k, v in defaults.items()
@@ -309,7 +319,7 @@ def fill(
         tables=TABLES.format(**defaults),
         standardize_target=STANDARDIZE_TARGET,
         training=TRAINING.format(**defaults),
-        control=CONTROL.format(**defaults),
+        control=CONTROL.format(**defaults, anneal_note=anneal_note),
         run=RUN,
         attributes=ATTRIBUTES,
     )

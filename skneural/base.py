@@ -44,6 +44,7 @@ from .features import TableEncoder, categorical_columns, is_table
 from .inference import predict_array
 from .meta import Meta
 from .training import (
+    AnnealingEarlyStopping,
     EpochGuard,
     TrainingConfig,
     is_out_of_memory,
@@ -325,6 +326,9 @@ class BaseNeuralEstimator(BaseEstimator):
             reduce_lr_on_plateau=P.check_bool(
                 name, "reduce_lr_on_plateau", self.reduce_lr_on_plateau
             ),
+            anneal_fraction=P.check_float(
+                name, "anneal_fraction", getattr(self, "anneal_fraction", 0.0)
+            ),
             verbose=_check_verbose(name, self.verbose),
             callbacks=tuple(make_callbacks(name, self.callbacks)),
         )
@@ -445,7 +449,8 @@ class BaseNeuralEstimator(BaseEstimator):
         stopper = None
         monitor = "val_loss" if validating else "loss"
         if config.early_stopping:
-            stopper = keras.callbacks.EarlyStopping(
+            stopper = AnnealingEarlyStopping(
+                anneal_fraction=config.anneal_fraction,
                 monitor=monitor,
                 patience=config.patience,
                 min_delta=config.min_delta,

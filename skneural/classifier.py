@@ -309,6 +309,7 @@ class NeuralClassifier(DenseArchitectureMixin, BaseNeuralClassifier):  # noqa: D
         min_delta: float = 1e-4,
         restore_best_weights: bool = True,
         reduce_lr_on_plateau: bool = False,
+        anneal_fraction: float = 0.3,
         callbacks: Sequence | None = None,
         class_weight: dict | str | None = None,
         random_state: Any = None,
@@ -343,6 +344,7 @@ class NeuralClassifier(DenseArchitectureMixin, BaseNeuralClassifier):  # noqa: D
         self.min_delta = min_delta
         self.restore_best_weights = restore_best_weights
         self.reduce_lr_on_plateau = reduce_lr_on_plateau
+        self.anneal_fraction = anneal_fraction
         self.callbacks = callbacks
         self.class_weight = class_weight
         self.random_state = random_state
@@ -456,6 +458,7 @@ class ConvClassifier(ConvArchitectureMixin, BaseNeuralClassifier):  # noqa: D101
         min_delta: float = 1e-4,
         restore_best_weights: bool = True,
         reduce_lr_on_plateau: bool = True,
+        anneal_fraction: float = 0.0,
         callbacks: Sequence | None = None,
         class_weight: dict | str | None = None,
         random_state: Any = None,
@@ -503,6 +506,7 @@ class ConvClassifier(ConvArchitectureMixin, BaseNeuralClassifier):  # noqa: D101
         self.min_delta = min_delta
         self.restore_best_weights = restore_best_weights
         self.reduce_lr_on_plateau = reduce_lr_on_plateau
+        self.anneal_fraction = anneal_fraction
         self.callbacks = callbacks
         self.class_weight = class_weight
         self.random_state = random_state

@@ -189,6 +189,7 @@ class NeuralRegressor(DenseArchitectureMixin, BaseNeuralRegressor):  # noqa: D10
         min_delta: float = 1e-4,
         restore_best_weights: bool = True,
         reduce_lr_on_plateau: bool = False,
+        anneal_fraction: float = 0.3,
         callbacks: Sequence | None = None,
         random_state: Any = None,
         verbose: int = 0,
@@ -222,6 +223,7 @@ class NeuralRegressor(DenseArchitectureMixin, BaseNeuralRegressor):  # noqa: D10
         self.min_delta = min_delta
         self.restore_best_weights = restore_best_weights
         self.reduce_lr_on_plateau = reduce_lr_on_plateau
+        self.anneal_fraction = anneal_fraction
         self.callbacks = callbacks
         self.random_state = random_state
         self.verbose = verbose
@@ -321,6 +323,7 @@ class ConvRegressor(ConvArchitectureMixin, BaseNeuralRegressor):  # noqa: D101
         min_delta: float = 1e-4,
         restore_best_weights: bool = True,
         reduce_lr_on_plateau: bool = True,
+        anneal_fraction: float = 0.0,
         callbacks: Sequence | None = None,
         random_state: Any = None,
         verbose: int = 0,
@@ -367,6 +370,7 @@ class ConvRegressor(ConvArchitectureMixin, BaseNeuralRegressor):  # noqa: D101
         self.min_delta = min_delta
         self.restore_best_weights = restore_best_weights
         self.reduce_lr_on_plateau = reduce_lr_on_plateau
+        self.anneal_fraction = anneal_fraction
         self.callbacks = callbacks
         self.random_state = random_state
         self.verbose = verbose

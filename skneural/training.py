@@ -236,6 +236,9 @@ class TrainingConfig:
         End early stopping with the best epoch's weights.
     reduce_lr_on_plateau : bool
         Lower the learning rate when the loss stops improving.
+    anneal_fraction : float
+        After early stopping, anneal for this fraction of the epochs to the
+        best one (see :class:`AnnealingEarlyStopping`); 0: stop.
     fit_kwargs : mapping
         Further ``keras.Model.fit`` arguments, passed on as given (the
         wrappers' ``fit__*``); training then goes through ``model.fit``.
@@ -256,6 +259,7 @@ class TrainingConfig:
     min_delta: float = 0.0
     restore_best_weights: bool = False
     reduce_lr_on_plateau: bool = False
+    anneal_fraction: float = 0.0
     fit_kwargs: Mapping[str, Any] = field(default_factory=dict)
     fit_shown: Mapping[str, str] = field(default_factory=dict)
 
@@ -628,6 +632,101 @@ class EpochGuard(keras.callbacks.Callback):
                 )
         for key, value in logs.items():
             self.history.setdefault(key, []).append(value)
+
+
+#: The annealing phase of :class:`AnnealingEarlyStopping` lasts at least
+#: this many epochs.
+MIN_ANNEAL_EPOCHS = 3
+
+
+class AnnealingEarlyStopping(keras.callbacks.EarlyStopping):
+    """Early stopping that anneals the learning rate before it stops.
+
+    Training runs at a flat learning rate until the monitored loss has not
+    improved for ``patience`` epochs, as with
+    :class:`keras.callbacks.EarlyStopping`. Then, instead of stopping, it
+    goes back to the best weights (with ``restore_best_weights``) and trains
+    on for ``anneal_fraction`` times as many epochs as the best one took (at
+    least :data:`MIN_ANNEAL_EPOCHS`), the learning rate falling from its
+    value to 0 along a half cosine, the end of RealMLP's flat-then-cosine
+    schedule (Holzmüller et al. 2024) placed where early stopping finds it.
+    Small steps from a good point settle the weights into the minimum that
+    large ones step over. Training ends after the annealing epochs; the
+    weights of the best epoch of both phases are kept, so annealing can
+    only lower the monitored loss. The learning rate is put back at the
+    end.
+
+    With ``anneal_fraction=0``, or an optimizer whose learning rate is a
+    schedule (which this cannot set), it stops as
+    :class:`keras.callbacks.EarlyStopping` does.
+
+    Parameters
+    ----------
+    anneal_fraction : float, default=0.0
+        Length of the annealing phase, as a fraction of the epochs up to
+        and including the best one.
+    **kwargs
+        :class:`keras.callbacks.EarlyStopping`'s arguments.
+    """
+
+    def __init__(self, anneal_fraction: float = 0.0, **kwargs):
+        super().__init__(**kwargs)
+        self.anneal_fraction = float(anneal_fraction)
+
+    def on_train_begin(self, logs=None):
+        """Start in the flat phase."""
+        super().on_train_begin(logs)
+        self._first_epoch = None
+        self._anneal = None  # (first annealing epoch, epochs, starting rate)
+
+    def on_epoch_begin(self, epoch, logs=None):
+        """In the annealing phase, set this epoch's learning rate."""
+        if self._first_epoch is None:
+            self._first_epoch = epoch
+        if self._anneal is not None:
+            start, n, rate = self._anneal
+            done = (epoch - start + 1) / n
+            self.model.optimizer.learning_rate = (
+                rate * 0.5 * (1 + math.cos(math.pi * done))
+            )
+
+    def on_epoch_end(self, epoch, logs=None):
+        """Stop, start annealing, or keep the best epoch of the annealing."""
+        if self._anneal is None:
+            super().on_epoch_end(epoch, logs)
+            if self.model.stop_training and self.stopped_epoch == epoch:
+                self._start_annealing(epoch)
+            return
+        current = self.get_monitor_value(logs)
+        if current is not None and self._is_improvement(current, self.best):
+            self.best, self.best_epoch = current, epoch
+            if self.restore_best_weights:
+                self.best_weights = self.model.get_weights()
+        start, n, _ = self._anneal
+        if epoch - start + 1 >= n:
+            self.stopped_epoch = epoch
+            self.model.stop_training = True
+
+    def _start_annealing(self, epoch: int) -> None:
+        optimizer = self.model.optimizer
+        rate = getattr(optimizer, "_learning_rate", None)
+        schedule = isinstance(rate, keras.optimizers.schedules.LearningRateSchedule)
+        if self.anneal_fraction <= 0 or optimizer is None or schedule:
+            return
+        best_run = self.best_epoch - self._first_epoch + 1
+        n = max(MIN_ANNEAL_EPOCHS, round(self.anneal_fraction * best_run))
+        self.model.stop_training = False
+        self.stopped_epoch = 0
+        if self.restore_best_weights and self.best_weights is not None:
+            self.model.set_weights(self.best_weights)
+        rate = float(keras.ops.convert_to_numpy(optimizer.learning_rate))
+        self._anneal = (epoch + 1, n, rate)
+
+    def on_train_end(self, logs=None):
+        """Put the learning rate back; keep the best weights."""
+        if self._anneal is not None:
+            self.model.optimizer.learning_rate = self._anneal[2]
+        super().on_train_end(logs)
 
 
 def snapshot(model) -> list:

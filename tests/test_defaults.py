@@ -13,6 +13,8 @@ from skneural.architectures.table import BLOCK_DIAGONAL_COLUMNS, PeriodicEmbeddi
 from skneural.backend import keras
 from skneural.training import (
     AUTO_EARLY_STOPPING_ROWS,
+    MIN_ANNEAL_EPOCHS,
+    AnnealingEarlyStopping,
     auto_batch_size,
     auto_learning_rate,
     auto_numeric_embedding,
@@ -201,6 +203,90 @@ def test_auto_early_stopping_holds_out_a_split_from_enough_rows():
     assert "val_loss" not in small.history_ and not hasattr(small, "best_epoch_")
 
 
+# --- annealing after early stopping -----------------------------------------
+
+
+def _drive(callback, val_losses, learning_rate=0.01):
+    """Run ``callback`` over epochs whose validation losses are given; return
+    the learning rate each epoch ran at and the epochs run."""
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="mse")
+    model.optimizer.build(model.trainable_variables)
+    callback.set_model(model)
+    model.stop_training = False
+    callback.on_train_begin()
+    rates = []
+    for epoch, loss in enumerate(val_losses):
+        callback.on_epoch_begin(epoch)
+        rates.append(float(keras.ops.convert_to_numpy(model.optimizer.learning_rate)))
+        model.layers[0].kernel.assign(np.full((2, 1), float(epoch), "float32"))
+        callback.on_epoch_end(epoch, {"val_loss": loss})
+        if model.stop_training:
+            break
+    callback.on_train_end()
+    return model, rates, epoch + 1
+
+
+def test_annealing_follows_early_stopping_and_keeps_the_best_weights():
+    # best at epoch 3 (4 epochs), stalls for patience=2, then anneals
+    # max(3, round(1.0 * 4)) = 4 epochs; the third annealing epoch is best
+    losses = [1.0, 0.9, 0.8, 0.7, 0.75, 0.72, 0.71, 0.69, 0.65, 0.66, 0.5, 0.5]
+    stopper = AnnealingEarlyStopping(
+        anneal_fraction=1.0, patience=2, restore_best_weights=True
+    )
+    model, rates, epochs = _drive(stopper, losses)
+    assert epochs == 6 + 4  # the flat phase, then the annealing
+    np.testing.assert_allclose(rates[:6], 0.01)
+    cosine = 0.01 * 0.5 * (1 + np.cos(np.pi * np.arange(1, 5) / 4))
+    np.testing.assert_allclose(rates[6:], cosine, rtol=1e-5, atol=1e-9)
+    assert stopper.best_epoch == 8 and stopper.best == pytest.approx(0.65)
+    np.testing.assert_array_equal(np.asarray(model.layers[0].kernel), 8.0)
+    rate = float(keras.ops.convert_to_numpy(model.optimizer.learning_rate))
+    assert rate == pytest.approx(0.01)  # put back for later training
+
+
+def test_annealing_lasts_a_few_epochs_at_least_and_can_be_off():
+    losses = [1.0, 0.9, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]
+    short = AnnealingEarlyStopping(anneal_fraction=0.1, patience=2)
+    assert _drive(short, losses)[2] == 4 + MIN_ANNEAL_EPOCHS
+    off = AnnealingEarlyStopping(anneal_fraction=0.0, patience=2)
+    model, rates, epochs = _drive(off, losses)
+    assert epochs == 4 and rates == [pytest.approx(0.01)] * 4  # EarlyStopping's
+    # a learning-rate schedule is the optimizer's own: it is not annealed
+    sched = keras.optimizers.schedules.ExponentialDecay(0.01, 10, 0.9)
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.Adam(sched), loss="mse")
+    stopper = AnnealingEarlyStopping(anneal_fraction=1.0, patience=2)
+    stopper.set_model(model)
+    stopper.on_train_begin()
+    for epoch, loss in enumerate(losses):
+        stopper.on_epoch_begin(epoch)
+        stopper.on_epoch_end(epoch, {"val_loss": loss})
+        if model.stop_training:
+            break
+    assert epoch == 3
+
+
+def test_estimators_anneal_after_early_stopping(regression_data):
+    X, y = regression_data
+    X, y = np.tile(X, (3, 1)), np.tile(y, 3)  # enough rows for a split
+    common = dict(early_stopping=True, epochs=200, patience=2, random_state=0)
+    flat = tiny("NeuralRegressor", anneal_fraction=0.0, **common).fit(X, y)
+    annealed = tiny("NeuralRegressor", anneal_fraction=0.5, **common).fit(X, y)
+    assert flat.n_iter_ == flat.best_epoch_ + 2 + 1 < 200  # stopped
+    stopped = len(annealed.history_["loss"]) - annealed.n_iter_  # 0: all counted
+    assert stopped == 0 and annealed.n_iter_ >= flat.n_iter_ + MIN_ANNEAL_EPOCHS
+    val = annealed.history_["val_loss"]
+    assert val[annealed.best_epoch_] == min(val)  # the weights kept
+    rates = [
+        float(keras.ops.convert_to_numpy(est.model_.optimizer.learning_rate))
+        for est in (flat, annealed)
+    ]
+    assert rates[1] == pytest.approx(rates[0])  # put back after the annealing
+    with pytest.raises(InvalidParameterError, match=r"anneal_fraction.*\[0, inf\)"):
+        tiny("NeuralRegressor", anneal_fraction=-0.5).fit(X, y)
+
+
 def test_auto_values_stay_auto_after_fit():
     X = np.random.default_rng(0).normal(size=(50, 2))
     est = tiny("NeuralRegressor", batch_size="auto", early_stopping="auto")
@@ -217,6 +303,9 @@ def test_the_dense_defaults_are_the_chosen_ones():
         assert params["numeric_embedding"] == "auto"
         assert params["patience"] == 5
         assert params["learning_rate"] == "auto"
+        assert params["anneal_fraction"] == 0.3
+    for name in ("ConvClassifier", "ConvRegressor"):
+        assert getattr(skneural, name)().get_params()["anneal_fraction"] == 0.0
 
 
 @pytest.mark.parametrize(

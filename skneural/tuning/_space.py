@@ -184,6 +184,7 @@ def _dense_space(D) -> dict:
         **_training_space(D),
         "batch_size": D.CategoricalDistribution(["auto", 32, 64, 128, 256]),
         "ensemble_size": D.CategoricalDistribution(["auto", 1, 4]),
+        "anneal_fraction": D.FloatDistribution(0.0, 1.0),
     }
 
 
@@ -224,7 +225,8 @@ def search_space(estimator) -> SearchSpace:
         (16-512 units first), activation, dropout 0-0.5, L2 (log), batch
         normalization, periodic numeric embeddings or none, learning rate
         (log), batch size ("auto" or powers of two), optimizer, packed
-        ensemble size ("auto", 1 or 4), and for classifiers label smoothing
+        ensemble size ("auto", 1 or 4), the annealing after early stopping
+        (``anneal_fraction`` 0-1), and for classifiers label smoothing
         (0-0.2). Conv
         estimators: 1-3 blocks of doubling filters (8-64 first), kernel
         size, spatial dropout, a head of 1-2 layers, dropout, random

@@ -126,6 +126,7 @@ def test_early_stopping_stops_and_restores_best(regression_data):
         epochs=200,
         early_stopping=True,
         patience=2,
+        anneal_fraction=0.0,  # plain early stopping: no annealing after it
         learning_rate=0.5,
         random_state=1,
         callbacks=[record],
@@ -165,6 +166,7 @@ def test_restore_best_weights(make, restore, iris, regression_data):
         epochs=100,
         early_stopping=True,
         patience=2,
+        anneal_fraction=0.0,  # plain early stopping: no annealing after it
         learning_rate=0.5,  # a noisy validation loss: it stops well before 100
         restore_best_weights=restore,
         callbacks=[record],
@@ -187,6 +189,7 @@ def test_min_delta_is_the_least_improvement_that_counts(make, iris, regression_d
         early_stopping=True,
         patience=3,
         min_delta=0.03,
+        anneal_fraction=0.0,  # plain early stopping: no annealing after it
         numeric_embedding=None,
         ensemble_size=1,  # one network's loss creeps; an average's wanders
         dropout=0.0,  # and dropout's noise would make it wander too
@@ -212,6 +215,7 @@ def test_reduce_lr_on_plateau(regression_data, early_stopping, patience, monitor
         reduce_lr_on_plateau=True,
         early_stopping=early_stopping,
         patience=patience,
+        anneal_fraction=0.0,  # the rate is ReduceLROnPlateau's alone
         learning_rate=0.5,  # large: the monitored loss stalls now and then
     ).fit(X, y)
     # divided by 10 after max(1, patience // 2) epochs without improvement of

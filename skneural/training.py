@@ -709,7 +709,9 @@ class AnnealingEarlyStopping(keras.callbacks.EarlyStopping):
 
     def _start_annealing(self, epoch: int) -> None:
         optimizer = self.model.optimizer
-        rate = getattr(optimizer, "_learning_rate", None)
+        # a loss-scaling optimizer (mixed float16) passes its rate to the inner one
+        inner = getattr(optimizer, "inner_optimizer", optimizer)
+        rate = getattr(inner, "_learning_rate", None)
         schedule = isinstance(rate, keras.optimizers.schedules.LearningRateSchedule)
         if self.anneal_fraction <= 0 or optimizer is None or schedule:
             return

@@ -253,18 +253,24 @@ def test_annealing_lasts_a_few_epochs_at_least_and_can_be_off():
     model, rates, epochs = _drive(off, losses)
     assert epochs == 4 and rates == [pytest.approx(0.01)] * 4  # EarlyStopping's
     # a learning-rate schedule is the optimizer's own: it is not annealed
+    # (also inside the loss-scaling optimizer of mixed float16 training)
     sched = keras.optimizers.schedules.ExponentialDecay(0.01, 10, 0.9)
-    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
-    model.compile(optimizer=keras.optimizers.Adam(sched), loss="mse")
-    stopper = AnnealingEarlyStopping(anneal_fraction=1.0, patience=2)
-    stopper.set_model(model)
-    stopper.on_train_begin()
-    for epoch, loss in enumerate(losses):
-        stopper.on_epoch_begin(epoch)
-        stopper.on_epoch_end(epoch, {"val_loss": loss})
-        if model.stop_training:
-            break
-    assert epoch == 3
+    for optimizer in (
+        keras.optimizers.Adam(sched),
+        keras.optimizers.LossScaleOptimizer(keras.optimizers.Adam(sched)),
+    ):
+        model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+        model.compile(optimizer=optimizer, loss="mse")
+        stopper = AnnealingEarlyStopping(anneal_fraction=1.0, patience=2)
+        stopper.set_model(model)
+        stopper.on_train_begin()
+        for epoch, loss in enumerate(losses):
+            stopper.on_epoch_begin(epoch)
+            stopper.on_epoch_end(epoch, {"val_loss": loss})
+            if model.stop_training:
+                break
+        stopper.on_train_end()
+        assert epoch == 3
 
 
 def test_estimators_anneal_after_early_stopping(regression_data):

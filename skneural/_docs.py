@@ -218,8 +218,9 @@ early_stopping : bool or "auto", default={early_stopping}
         With early stopping: when the loss has stalled for ``patience``
         epochs, go back to the best weights and train on for this fraction
         of the epochs it took to reach them (at least 3), the learning rate
-        falling to 0 along a half cosine, then stop and keep the best
-        weights of either phase. 0 stops at once.{anneal_note}
+        falling to 0 along a half cosine (the last of them, at a rate of 0,
+        is not run), then stop and keep the best weights of either phase. 0
+        stops at once.{anneal_note}
     callbacks : list of keras.callbacks.Callback, default=None
         Extra Keras callbacks. They are deep-copied for every fit, so one
         estimator can be cloned and fitted many times.

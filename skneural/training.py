@@ -634,8 +634,8 @@ class EpochGuard(keras.callbacks.Callback):
             self.history.setdefault(key, []).append(value)
 
 
-#: The annealing phase of :class:`AnnealingEarlyStopping` lasts at least
-#: this many epochs.
+#: The annealing schedule of :class:`AnnealingEarlyStopping` spans at least
+#: this many epochs (the last, at a rate of 0, is not run).
 MIN_ANNEAL_EPOCHS = 3
 
 
@@ -648,7 +648,9 @@ class AnnealingEarlyStopping(keras.callbacks.EarlyStopping):
     goes back to the best weights (with ``restore_best_weights``) and trains
     on for ``anneal_fraction`` times as many epochs as the best one took (at
     least :data:`MIN_ANNEAL_EPOCHS`), the learning rate falling from its
-    value to 0 along a half cosine, the end of RealMLP's flat-then-cosine
+    value to 0 along a half cosine over them (epoch ``k`` of ``n`` at
+    ``(1 + cos(pi k / n)) / 2`` of it; the last, at a rate of 0, would change
+    nothing and is not run), the end of RealMLP's flat-then-cosine
     schedule (Holzmüller et al. 2024) placed where early stopping finds it.
     Small steps from a good point settle the weights into the minimum that
     large ones step over. Training ends after the annealing epochs; the
@@ -703,7 +705,7 @@ class AnnealingEarlyStopping(keras.callbacks.EarlyStopping):
             if self.restore_best_weights:
                 self.best_weights = self.model.get_weights()
         start, n, _ = self._anneal
-        if epoch - start + 1 >= n:
+        if epoch - start + 2 >= n:  # the n-th epoch would train at a rate of 0
             self.stopped_epoch = epoch
             self.model.stop_training = True
 

@@ -296,8 +296,4 @@ CONV_DEFAULTS = {
     "early_stopping": True,
     "patience": 5,
     "reduce_lr_on_plateau": True,
-    "anneal_note": (
-        "\n        Off by default here: it was chosen on tables, not measured on\n"
-        "        images."
-    ),
 }

@@ -15,8 +15,7 @@ from .training import (
 )
 
 #: Defaults of NeuralClassifier and NeuralRegressor that differ from the
-#: shared ones in the docstrings (chosen on the tabular benchmark panel), and
-#: the docstrings' note on where the default of ``anneal_fraction`` comes from.
+#: shared ones in the docstrings (chosen on the tabular benchmark panel).
 DENSE_DEFAULTS = {
     "batch_size": "auto",
     "early_stopping": "auto",
@@ -24,10 +23,6 @@ DENSE_DEFAULTS = {
     "numeric_embedding": "auto",
     "patience": 5,
     "anneal_fraction": 0.3,
-    "anneal_note": (
-        "\n        The default was chosen on the tabular benchmark panel\n"
-        '        (docs/dense_networks.md, "Defaults that changed").'
-    ),
 }
 
 

@@ -227,6 +227,15 @@ early_stopping : bool or "auto", default={early_stopping}
     metrics : list of str or keras.metrics.Metric, default=None
         Keras metrics computed every epoch and recorded in ``history_``."""
 
+#: Where the default of ``anneal_fraction`` comes from, for the estimators
+#: that anneal by default (the dense ones) and those that do not (conv).
+ANNEAL_ON = """
+        The default was chosen on the tabular benchmark panel
+        (docs/dense_networks.md, "Defaults that changed")."""
+ANNEAL_OFF = """
+        Off by default here: it was chosen on tables, not measured on
+        images."""
+
 PLACEMENT = """\
     device : str, default="auto"
         Where the network is built, trained and run: "auto" (a GPU when one
@@ -293,13 +302,11 @@ def fill(
     patience: int = 10,
     reduce_lr_on_plateau: bool = False,
     anneal_fraction: float = 0.0,
-    anneal_note: str = "",
 ) -> str:
     """Insert the shared parameter blocks into an estimator docstring.
 
     The keyword arguments are the estimator's defaults that differ between
-    estimators; ``anneal_note`` ends the ``anneal_fraction`` entry (where its
-    default comes from).
+    estimators.
     """
     defaults = {
         "batch_size": batch_size,
@@ -320,7 +327,9 @@ def fill(
         tables=TABLES.format(**defaults),
         standardize_target=STANDARDIZE_TARGET,
         training=TRAINING.format(**defaults),
-        control=CONTROL.format(**defaults, anneal_note=anneal_note),
+        control=CONTROL.format(
+            **defaults, anneal_note=ANNEAL_ON if anneal_fraction else ANNEAL_OFF
+        ),
         run=RUN,
         attributes=ATTRIBUTES,
     )

@@ -206,11 +206,11 @@ def test_auto_early_stopping_holds_out_a_split_from_enough_rows():
 # --- annealing after early stopping -----------------------------------------
 
 
-def _drive(callback, val_losses, learning_rate=0.01):
+def _drive(callback, val_losses, optimizer=None):
     """Run ``callback`` over epochs whose validation losses are given; return
-    the learning rate each epoch ran at and the epochs run."""
+    the model, the learning rate each epoch ran at and the epochs run."""
     model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="mse")
+    model.compile(optimizer=optimizer or keras.optimizers.Adam(0.01), loss="mse")
     model.optimizer.build(model.trainable_variables)
     callback.set_model(model)
     model.stop_training = False
@@ -251,7 +251,7 @@ def test_annealing_lasts_a_few_epochs_at_least_and_can_be_off():
     short = AnnealingEarlyStopping(anneal_fraction=0.1, patience=2)
     assert _drive(short, losses)[2] == 4 + MIN_ANNEAL_EPOCHS - 1
     off = AnnealingEarlyStopping(anneal_fraction=0.0, patience=2)
-    model, rates, epochs = _drive(off, losses)
+    _, rates, epochs = _drive(off, losses)
     assert epochs == 4 and rates == [pytest.approx(0.01)] * 4  # EarlyStopping's
     # a learning-rate schedule is the optimizer's own: it is not annealed
     # (also inside the loss-scaling optimizer of mixed float16 training)
@@ -260,18 +260,8 @@ def test_annealing_lasts_a_few_epochs_at_least_and_can_be_off():
         keras.optimizers.Adam(sched),
         keras.optimizers.LossScaleOptimizer(keras.optimizers.Adam(sched)),
     ):
-        model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
-        model.compile(optimizer=optimizer, loss="mse")
         stopper = AnnealingEarlyStopping(anneal_fraction=1.0, patience=2)
-        stopper.set_model(model)
-        stopper.on_train_begin()
-        for epoch, loss in enumerate(losses):
-            stopper.on_epoch_begin(epoch)
-            stopper.on_epoch_end(epoch, {"val_loss": loss})
-            if model.stop_training:
-                break
-        stopper.on_train_end()
-        assert epoch == 3
+        assert _drive(stopper, losses, optimizer)[2] == 4
 
 
 def test_estimators_anneal_after_early_stopping(regression_data):

@@ -31,8 +31,42 @@ from ..backend import global_rng_preserved, keras
 __all__ = ["MemberDense", "MemberMean", "PackedEnsemble", "PerMember"]
 
 
+class WrappingInitializer(keras.initializers.Initializer):
+    """An initializer that draws from copies of another one.
+
+    Parameters
+    ----------
+    initializer : str, dict or keras.initializers.Initializer
+        The initializer copied (kept serialized).
+    seed : int or None, default=None
+        Seed of the copies' draws (replaces the initializer's own where it
+        has one).
+    """
+
+    def __init__(self, initializer, seed: int | None = None):
+        with global_rng_preserved():  # an unseeded initializer draws a seed
+            self.initializer = keras.initializers.serialize(
+                keras.initializers.get(initializer)
+            )
+        self.seed = seed
+
+    def copy(self, offset: int = 0):
+        """A copy of the initializer, seeded ``seed + offset`` when seeded."""
+        spec = self.initializer
+        config = spec.get("config", {}) if isinstance(spec, dict) else {}
+        if self.seed is not None and "seed" in config:
+            # seeded before it is made: an unseeded Keras initializer draws
+            # its seed from Python's global ``random`` when created
+            spec = {**spec, "config": {**config, "seed": self.seed + offset}}
+        return keras.initializers.deserialize(spec)
+
+    def get_config(self):
+        """The copied initializer (serialized) and the seed."""
+        return {"initializer": self.initializer, "seed": self.seed}
+
+
 @keras.saving.register_keras_serializable(package="skneural")
-class PerMember(keras.initializers.Initializer):
+class PerMember(WrappingInitializer):
     """Draw each member's slice of a ``(members, ...)`` weight on its own.
 
     An initializer such as Glorot's reads its scale from the shape it is
@@ -48,30 +82,11 @@ class PerMember(keras.initializers.Initializer):
         Seed of the first member's draws.
     """
 
-    def __init__(self, initializer, seed: int | None = None):
-        with global_rng_preserved():  # an unseeded initializer draws a seed
-            self.initializer = keras.initializers.serialize(
-                keras.initializers.get(initializer)
-            )
-        self.seed = seed
-
     def __call__(self, shape, dtype=None):
         """Stack one draw of ``shape[1:]`` per member."""
-        draws = []
-        for i in range(shape[0]):
-            spec = self.initializer
-            config = spec.get("config", {}) if isinstance(spec, dict) else {}
-            if self.seed is not None and "seed" in config:
-                # seeded before it is made: an unseeded Keras initializer
-                # draws its seed from Python's global ``random`` when created
-                spec = {**spec, "config": {**config, "seed": self.seed + i}}
-            member = keras.initializers.deserialize(spec)
-            draws.append(member(tuple(shape[1:]), dtype=dtype))
-        return keras.ops.stack(draws)
-
-    def get_config(self):
-        """The member initializer (serialized) and the seed."""
-        return {"initializer": self.initializer, "seed": self.seed}
+        return keras.ops.stack(
+            [self.copy(i)(tuple(shape[1:]), dtype=dtype) for i in range(shape[0])]
+        )
 
 
 @keras.saving.register_keras_serializable(package="skneural")

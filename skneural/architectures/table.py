@@ -9,6 +9,7 @@ import numpy as np
 
 from ..backend import global_rng_preserved, keras
 from ..exceptions import InvalidParameterError
+from .ensemble import WrappingInitializer
 
 __all__ = [
     "OneHotStart",
@@ -56,7 +57,7 @@ def embedding_layout(
 
 
 @keras.saving.register_keras_serializable(package="skneural")
-class OneHotStart(keras.initializers.Initializer):
+class OneHotStart(WrappingInitializer):
     """Draws of ``initializer`` with the identity written into blocks of rows.
 
     The initial value of an embedding table whose one-hot columns start as
@@ -77,20 +78,12 @@ class OneHotStart(keras.initializers.Initializer):
     """
 
     def __init__(self, initializer, blocks, seed: int | None = None):
-        with global_rng_preserved():  # an unseeded initializer draws a seed
-            self.initializer = keras.initializers.serialize(
-                keras.initializers.get(initializer)
-            )
+        super().__init__(initializer, seed)
         self.blocks = [(int(first), int(n)) for first, n in blocks]
-        self.seed = seed
 
     def __call__(self, shape, dtype=None):
         """Draw a ``shape`` table, then write the identity blocks into it."""
-        spec = self.initializer
-        config = spec.get("config", {}) if isinstance(spec, dict) else {}
-        if self.seed is not None and "seed" in config:
-            spec = {**spec, "config": {**config, "seed": self.seed}}
-        drawn = keras.initializers.deserialize(spec)(shape, dtype=dtype)
+        drawn = self.copy()(shape, dtype=dtype)
         keep = np.ones(shape, dtype="float32")
         start = np.zeros(shape, dtype="float32")
         for first, n in self.blocks:
@@ -101,11 +94,7 @@ class OneHotStart(keras.initializers.Initializer):
 
     def get_config(self):
         """The other rows' initializer (serialized), the blocks and the seed."""
-        return {
-            "initializer": self.initializer,
-            "blocks": [list(b) for b in self.blocks],
-            "seed": self.seed,
-        }
+        return {**super().get_config(), "blocks": [list(b) for b in self.blocks]}
 
 
 @keras.saving.register_keras_serializable(package="skneural")

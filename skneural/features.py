@@ -181,7 +181,8 @@ default="auto"
         self.n_continuous_ = int(np.sum(~flags))
         self._reordered = order != sorted(order)
         numbers_ = numbers_[:, order]
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns
             finite = numbers_
             center = np.nanmedian(finite, axis=0) if finite.size else np.zeros(0)
             q1, q3 = (

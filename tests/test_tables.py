@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -143,6 +144,17 @@ def test_constant_and_empty_spread_columns_do_not_divide_by_zero():
     out = TableEncoder().fit_transform(frame)
     assert np.isfinite(out).all()
     assert np.all(out[:, 0] == 0)
+
+
+def test_an_empty_column_encodes_quietly_as_missing():
+    frame = pd.DataFrame({"x": np.arange(20.0), "empty": [np.nan] * 20})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # numpy's "All-NaN slice" would fail it
+        encoder = TableEncoder().fit(frame)
+        out = encoder.transform(frame)
+    assert np.isfinite(out).all()
+    assert list(encoder.get_feature_names_out()) == ["x", "empty", "missing_empty"]
+    np.testing.assert_array_equal(out[:, 1:], np.c_[np.zeros(20), np.ones(20)])
 
 
 @pytest.mark.parametrize(

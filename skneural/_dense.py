@@ -23,6 +23,7 @@ DENSE_DEFAULTS = {
     "numeric_embedding": "auto",
     "patience": 5,
     "anneal_fraction": 0.3,
+    "refit": "auto",
 }
 
 

@@ -221,18 +221,27 @@ early_stopping : bool or "auto", default={early_stopping}
         falling to 0 along a half cosine (the last of them, at a rate of 0,
         is not run), then stop and keep the best weights of either phase. 0
         stops at once.{anneal_note}
+    refit : bool or "auto", default={refit}
+        With early stopping on held-out rows: once it has chosen how many
+        epochs to train, train the network again from where ``fit`` started
+        on every row, the held-out ones included, for that many epochs, each
+        at the learning rate it had (annealing included). Fits take about
+        twice as long. ``history_`` keeps the run with validation rows; the
+        ``callbacks`` are not called again. ``"auto"``: when ``fit`` gets
+        fewer than 10,000 samples.{refit_note}
     callbacks : list of keras.callbacks.Callback, default=None
         Extra Keras callbacks. They are deep-copied for every fit, so one
         estimator can be cloned and fitted many times.
     metrics : list of str or keras.metrics.Metric, default=None
         Keras metrics computed every epoch and recorded in ``history_``."""
 
-#: Where the default of ``anneal_fraction`` comes from, for the estimators
-#: that anneal by default (the dense ones) and those that do not (conv).
-ANNEAL_ON = """
+#: Where the defaults of ``anneal_fraction`` and ``refit`` come from, for the
+#: estimators that use them by default (the dense ones) and those that do not
+#: (conv).
+CHOSEN_ON_TABLES = """
         The default was chosen on the tabular benchmark panel
         (docs/dense_networks.md, "Defaults that changed")."""
-ANNEAL_OFF = """
+NOT_ON_IMAGES = """
         Off by default here: it was chosen on tables, not measured on
         images."""
 
@@ -275,9 +284,10 @@ model_ : keras.Model
         The trained network.
     history_ : dict of list of float
         Per-epoch values of ``loss``, ``val_loss`` (with early stopping) and
-        every metric.
+        every metric (after a ``refit``: of the run with validation rows).
     n_iter_ : int
-        Epochs trained in total (``partial_fit`` and ``warm_start`` add up).
+        Epochs the network trained in total (``partial_fit`` and
+        ``warm_start`` add up; after a ``refit``, its epochs count).
     best_epoch_ : int
         Index into ``history_`` lists of the epoch with the best monitored
         loss, whose weights are kept when ``restore_best_weights`` (only with
@@ -302,6 +312,7 @@ def fill(
     patience: int = 10,
     reduce_lr_on_plateau: bool = False,
     anneal_fraction: float = 0.0,
+    refit: bool | str = False,
 ) -> str:
     """Insert the shared parameter blocks into an estimator docstring.
 
@@ -316,6 +327,7 @@ def fill(
         "patience": patience,
         "reduce_lr_on_plateau": reduce_lr_on_plateau,
         "anneal_fraction": anneal_fraction,
+        "refit": refit,
     }
     defaults = {  # strings as the docs write them: default="auto"
         k: f'"{v}"' if isinstance(v, str) else v for k, v in defaults.items()
@@ -328,7 +340,9 @@ def fill(
         standardize_target=STANDARDIZE_TARGET,
         training=TRAINING.format(**defaults),
         control=CONTROL.format(
-            **defaults, anneal_note=ANNEAL_ON if anneal_fraction else ANNEAL_OFF
+            **defaults,
+            anneal_note=CHOSEN_ON_TABLES if anneal_fraction else NOT_ON_IMAGES,
+            refit_note=CHOSEN_ON_TABLES if refit else NOT_ON_IMAGES,
         ),
         run=RUN,
         attributes=ATTRIBUTES,

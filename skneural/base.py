@@ -46,6 +46,7 @@ from .meta import Meta
 from .training import (
     AnnealingEarlyStopping,
     EpochGuard,
+    EpochRates,
     TrainingConfig,
     is_out_of_memory,
     make_callbacks,
@@ -329,6 +330,13 @@ class BaseNeuralEstimator(BaseEstimator):
             anneal_fraction=P.check_float(
                 name, "anneal_fraction", getattr(self, "anneal_fraction", 0.0)
             ),
+            refit=_auto_or(
+                P.check_bool,
+                name,
+                "refit",
+                getattr(self, "refit", False),
+                "True, False",
+            ),
             verbose=_check_verbose(name, self.verbose),
             callbacks=tuple(make_callbacks(name, self.callbacks)),
         )
@@ -379,13 +387,85 @@ class BaseNeuralEstimator(BaseEstimator):
             rng = np.random.default_rng(seed)
             if reset:
                 self._start(data, config, rng, seed)
+            start = snapshot(self._network.model) if config.refit else None
+            # the refit's own draws, whatever the first run consumes
+            refit_rng = rng.spawn(1)[0] if config.refit else None
             fit_data = self._split_validation(data, config, rng)
             callbacks = self._callbacks(config, "validation_data" in fit_data)
             rollback.batch_size = config.batch_size  # named if memory runs out
-            logs = self._run(fit_data, callbacks, config, rng, seed, n_done)
+            logs, interrupted = self._run(
+                fit_data, callbacks, config, rng, seed, n_done
+            )
             self._calibrate(fit_data, reset)
-            self._publish(logs, callbacks.stopper, rollback.network, reset, n_done)
+            trained = len(logs.get("loss", []))
+            if start is not None and not interrupted:
+                trained = self._refit(
+                    data, start, callbacks, config, refit_rng, seed, n_done
+                )
+            self._publish(
+                logs, callbacks.stopper, rollback.network, reset, n_done, trained
+            )
         return self
+
+    def _refit(
+        self,
+        data: _TrainingData,
+        start: list,
+        callbacks: _Callbacks,
+        config: TrainingConfig,
+        rng: np.random.Generator,
+        seed: int | None,
+        n_done: int,
+    ) -> int:
+        """Train again from the call's start on every row; return the epochs run.
+
+        As many epochs as early stopping chose (to its best epoch, or all it
+        ran without ``restore_best_weights``), each at the learning rate it
+        had then. The user's callbacks saw the run with validation rows and
+        are not called again. An interruption keeps the early-stopped
+        network, with a warning.
+        """
+        stopper = callbacks.stopper
+        epochs = callbacks.guard.epochs_done
+        if config.restore_best_weights and stopper.best_weights is not None:
+            epochs = stopper.best_epoch + 1 - n_done
+        network = self._network
+        owner = type(self).__name__
+        rerun = [
+            EpochGuard(owner, config.learning_rate),
+            EpochRates(callbacks.rates.rates),
+        ]
+        every_row = {"x": data.X, "y": data.y_enc, "sample_weight": data.weights}
+        with network.placement.scope():
+            chosen = snapshot(network.model)
+            restore(start)
+            try:
+                self._fit_network(
+                    network,
+                    every_row,
+                    rerun,
+                    replace(
+                        config,
+                        epochs=epochs,
+                        early_stopping=False,
+                        reduce_lr_on_plateau=False,
+                        callbacks=(),
+                    ),
+                    rng,
+                    seed,
+                    initial_epoch=n_done,
+                )
+            except KeyboardInterrupt:
+                restore(chosen)
+                warnings.warn(
+                    f"{owner}: the refit on all {len(every_row['y'])} rows was "
+                    "interrupted. The estimator keeps the network trained with "
+                    "early stopping.",
+                    FitInterruptedWarning,
+                    stacklevel=4,
+                )
+                return callbacks.guard.epochs_done
+        return epochs
 
     def _encode(self, X, y, sample_weight, *, reset, classes) -> _TrainingData:
         """Fit the encoders (a new fit) or take the fitted ones; encode the data.
@@ -445,7 +525,10 @@ class BaseNeuralEstimator(BaseEstimator):
         """Return the callbacks of a call: the guard first, the user's, then ours."""
         # First, so that no other callback sees a diverged epoch.
         guard = EpochGuard(type(self).__name__, config.learning_rate)
-        callbacks = [guard, *config.callbacks]
+        # a refit replays the rates the epochs trained with: read before any
+        # callback changes them for the next epoch
+        rates = EpochRates() if config.refit else None
+        callbacks = [guard, *([rates] if rates else []), *config.callbacks]
         stopper = None
         monitor = "val_loss" if validating else "loss"
         if config.early_stopping:
@@ -466,7 +549,7 @@ class BaseNeuralEstimator(BaseEstimator):
                     verbose=min(config.verbose, 1),
                 )
             )
-        return _Callbacks(callbacks, guard, stopper)
+        return _Callbacks(callbacks, guard, stopper, rates)
 
     def _run(
         self,
@@ -476,8 +559,8 @@ class BaseNeuralEstimator(BaseEstimator):
         rng: np.random.Generator,
         seed: int | None,
         n_done: int,
-    ) -> dict:
-        """Train the estimator's network; return the logs of the epochs run.
+    ) -> tuple[dict, bool]:
+        """Train the network: the logs of its epochs, and whether it was interrupted.
 
         An interruption (Ctrl-C) after the first epoch ends training as a
         normal end would (early stopping's best weights), with a warning.
@@ -499,9 +582,9 @@ class BaseNeuralEstimator(BaseEstimator):
                     raise  # nothing learnt: as if never called
                 for callback in callbacks.all:
                     callback.on_train_end(logs=None)
-                history = callbacks.guard.history
                 self._warn_interrupted(callbacks, config.epochs)
-        return {k: [float(v) for v in vals] for k, vals in history.items()}
+                return _logs(callbacks.guard.history), True
+        return _logs(history), False
 
     def _warn_interrupted(self, callbacks: _Callbacks, epochs: int) -> None:
         """Say how far an interrupted fit got, and what the estimator keeps."""
@@ -517,12 +600,20 @@ class BaseNeuralEstimator(BaseEstimator):
         )
 
     def _publish(
-        self, logs: dict, stopper, previous: Network | None, reset: bool, n_done: int
+        self,
+        logs: dict,
+        stopper,
+        previous: Network | None,
+        reset: bool,
+        n_done: int,
+        trained: int,
     ) -> None:
         """Make the trained network and its history the estimator's.
 
         ``previous`` is the network before this call: a new fit gives it
-        back to the pool, now that the fit succeeded.
+        back to the pool, now that the fit succeeded. ``trained``: the
+        epochs the network trained in this call (those of a refit, whose
+        logs are not kept).
         """
         if reset:
             if previous is not None and self.__dict__.get("_lease") is not None:
@@ -533,7 +624,7 @@ class BaseNeuralEstimator(BaseEstimator):
         else:
             for k, vals in logs.items():
                 self.history_.setdefault(k, []).extend(vals)
-        self.n_iter_ = n_done + len(logs.get("loss", []))
+        self.n_iter_ = n_done + trained
         if stopper is not None:
             self.best_epoch_ = int(stopper.best_epoch)  # counted from the first fit
         else:
@@ -767,12 +858,21 @@ class _TrainingData(NamedTuple):
     targets: Any  # the fitted target encoder
 
 
+def _logs(history: dict) -> dict:
+    """Keras logs as plain floats."""
+    return {k: [float(v) for v in vals] for k, vals in history.items()}
+
+
 class _Callbacks(NamedTuple):
-    """The callbacks of one call: all, the guard among them (first), our stopper."""
+    """The callbacks of one call: all, the guard (first), our stopper, our recorder.
+
+    The recorder notes the epochs' learning rates for a refit.
+    """
 
     all: list
     guard: EpochGuard
     stopper: Any  # keras.callbacks.EarlyStopping or None
+    rates: EpochRates | None = None
 
 
 class _Rollback:

@@ -310,6 +310,7 @@ class NeuralClassifier(DenseArchitectureMixin, BaseNeuralClassifier):  # noqa: D
         restore_best_weights: bool = True,
         reduce_lr_on_plateau: bool = False,
         anneal_fraction: float = 0.3,
+        refit: bool | str = "auto",
         callbacks: Sequence | None = None,
         class_weight: dict | str | None = None,
         random_state: Any = None,
@@ -345,6 +346,7 @@ class NeuralClassifier(DenseArchitectureMixin, BaseNeuralClassifier):  # noqa: D
         self.restore_best_weights = restore_best_weights
         self.reduce_lr_on_plateau = reduce_lr_on_plateau
         self.anneal_fraction = anneal_fraction
+        self.refit = refit
         self.callbacks = callbacks
         self.class_weight = class_weight
         self.random_state = random_state
@@ -459,6 +461,7 @@ class ConvClassifier(ConvArchitectureMixin, BaseNeuralClassifier):  # noqa: D101
         restore_best_weights: bool = True,
         reduce_lr_on_plateau: bool = True,
         anneal_fraction: float = 0.0,
+        refit: bool | str = False,
         callbacks: Sequence | None = None,
         class_weight: dict | str | None = None,
         random_state: Any = None,
@@ -507,6 +510,7 @@ class ConvClassifier(ConvArchitectureMixin, BaseNeuralClassifier):  # noqa: D101
         self.restore_best_weights = restore_best_weights
         self.reduce_lr_on_plateau = reduce_lr_on_plateau
         self.anneal_fraction = anneal_fraction
+        self.refit = refit
         self.callbacks = callbacks
         self.class_weight = class_weight
         self.random_state = random_state

@@ -190,6 +190,7 @@ class NeuralRegressor(DenseArchitectureMixin, BaseNeuralRegressor):  # noqa: D10
         restore_best_weights: bool = True,
         reduce_lr_on_plateau: bool = False,
         anneal_fraction: float = 0.3,
+        refit: bool | str = "auto",
         callbacks: Sequence | None = None,
         random_state: Any = None,
         verbose: int = 0,
@@ -224,6 +225,7 @@ class NeuralRegressor(DenseArchitectureMixin, BaseNeuralRegressor):  # noqa: D10
         self.restore_best_weights = restore_best_weights
         self.reduce_lr_on_plateau = reduce_lr_on_plateau
         self.anneal_fraction = anneal_fraction
+        self.refit = refit
         self.callbacks = callbacks
         self.random_state = random_state
         self.verbose = verbose
@@ -324,6 +326,7 @@ class ConvRegressor(ConvArchitectureMixin, BaseNeuralRegressor):  # noqa: D101
         restore_best_weights: bool = True,
         reduce_lr_on_plateau: bool = True,
         anneal_fraction: float = 0.0,
+        refit: bool | str = False,
         callbacks: Sequence | None = None,
         random_state: Any = None,
         verbose: int = 0,
@@ -371,6 +374,7 @@ class ConvRegressor(ConvArchitectureMixin, BaseNeuralRegressor):  # noqa: D101
         self.restore_best_weights = restore_best_weights
         self.reduce_lr_on_plateau = reduce_lr_on_plateau
         self.anneal_fraction = anneal_fraction
+        self.refit = refit
         self.callbacks = callbacks
         self.random_state = random_state
         self.verbose = verbose

@@ -189,6 +189,22 @@ def auto_ensemble_size(n_samples: int) -> int:
     return AUTO_ENSEMBLE_SIZE if n_samples < AUTO_ENSEMBLE_MAX_ROWS else 1
 
 
+#: ``refit="auto"`` trains again on every row when ``fit`` gets fewer rows
+#: than this (and early stopping held some out).
+AUTO_REFIT_MAX_ROWS = 10_000
+
+
+def auto_refit(n_samples: int) -> bool:
+    """Whether ``refit="auto"`` trains again on every row for ``n_samples`` rows.
+
+    Below :data:`AUTO_REFIT_MAX_ROWS`: there the rows held out for early
+    stopping are data the network would learn from (a tenth of a small
+    table), and a second training is short. On large tables the held-out
+    tenth adds little, and the second training would double a long fit.
+    """
+    return n_samples < AUTO_REFIT_MAX_ROWS
+
+
 def auto_learning_rate(batch_size: int) -> float:
     """The learning rate ``learning_rate="auto"`` picks for a batch size.
 
@@ -239,6 +255,10 @@ class TrainingConfig:
     anneal_fraction : float
         After early stopping, anneal for this fraction of the epochs to the
         best one (see :class:`AnnealingEarlyStopping`); 0: stop.
+    refit : bool or "auto"
+        After early stopping on held-out rows, train again from the start
+        on every row for the epochs it chose (:meth:`for_call` resolves it
+        to whether this call does).
     fit_kwargs : mapping
         Further ``keras.Model.fit`` arguments, passed on as given (the
         wrappers' ``fit__*``); training then goes through ``model.fit``.
@@ -260,20 +280,27 @@ class TrainingConfig:
     restore_best_weights: bool = False
     reduce_lr_on_plateau: bool = False
     anneal_fraction: float = 0.0
+    refit: bool | str = False
     fit_kwargs: Mapping[str, Any] = field(default_factory=dict)
     fit_shown: Mapping[str, str] = field(default_factory=dict)
 
     def for_call(self, n_rows: int, epochs: int | None) -> TrainingConfig:
         """Return the configuration resolved for ``n_rows`` training rows and a call.
 
-        ``"auto"`` early stopping, batch size and learning rate take their
-        values for the data, and a batch size of -1 becomes ``n_rows``.
-        ``epochs`` is None for ``fit``; otherwise (``partial_fit``: 1) it
-        replaces the parameter and there is no early stopping.
+        ``"auto"`` early stopping, batch size, learning rate and refit take
+        their values for the data, and a batch size of -1 becomes
+        ``n_rows``. ``epochs`` is None for ``fit``; otherwise
+        (``partial_fit``: 1) it replaces the parameter and there is no early
+        stopping. ``refit`` becomes True only where this call holds rows out
+        for early stopping.
         """
         early_stopping = self.early_stopping
         if isinstance(early_stopping, str):  # "auto"
             early_stopping = n_rows >= AUTO_EARLY_STOPPING_ROWS
+        early_stopping = early_stopping and epochs is None
+        refit = self.refit
+        if isinstance(refit, str):  # "auto"
+            refit = auto_refit(n_rows)
         batch_size = self.batch_size
         if isinstance(batch_size, str):  # "auto"
             batch_size = auto_batch_size(n_rows)
@@ -287,7 +314,8 @@ class TrainingConfig:
             epochs=self.epochs if epochs is None else epochs,
             batch_size=batch_size,
             learning_rate=learning_rate,
-            early_stopping=early_stopping and epochs is None,
+            early_stopping=early_stopping,
+            refit=bool(refit and early_stopping and self.validation_fraction > 0),
         )
 
 
@@ -711,11 +739,7 @@ class AnnealingEarlyStopping(keras.callbacks.EarlyStopping):
 
     def _start_annealing(self, epoch: int) -> None:
         optimizer = self.model.optimizer
-        # a loss-scaling optimizer (mixed float16) passes its rate to the inner one
-        inner = getattr(optimizer, "inner_optimizer", optimizer)
-        rate = getattr(inner, "_learning_rate", None)
-        schedule = isinstance(rate, keras.optimizers.schedules.LearningRateSchedule)
-        if self.anneal_fraction <= 0 or optimizer is None or schedule:
+        if self.anneal_fraction <= 0 or not rate_is_settable(optimizer):
             return
         best_run = self.best_epoch - self._first_epoch + 1
         n = max(MIN_ANNEAL_EPOCHS, round(self.anneal_fraction * best_run))
@@ -723,7 +747,7 @@ class AnnealingEarlyStopping(keras.callbacks.EarlyStopping):
         self.stopped_epoch = 0
         if self.restore_best_weights and self.best_weights is not None:
             self.model.set_weights(self.best_weights)
-        rate = float(keras.ops.convert_to_numpy(optimizer.learning_rate))
+        rate = current_rate(optimizer)
         self._anneal = (epoch + 1, n, rate)
 
     def on_train_end(self, logs=None):
@@ -731,6 +755,66 @@ class AnnealingEarlyStopping(keras.callbacks.EarlyStopping):
         if self._anneal is not None:
             self.model.optimizer.learning_rate = self._anneal[2]
         super().on_train_end(logs)
+
+
+def rate_is_settable(optimizer) -> bool:
+    """Whether ``optimizer`` has a learning rate a callback can set (not a schedule)."""
+    if optimizer is None:
+        return False
+    # a loss-scaling optimizer (mixed float16) passes its rate to the inner one
+    inner = getattr(optimizer, "inner_optimizer", optimizer)
+    rate = getattr(inner, "_learning_rate", None)
+    return not isinstance(rate, keras.optimizers.schedules.LearningRateSchedule)
+
+
+def current_rate(optimizer) -> float:
+    """The learning rate ``optimizer`` steps with now."""
+    return float(keras.ops.convert_to_numpy(optimizer.learning_rate))
+
+
+class EpochRates(keras.callbacks.Callback):
+    """Record the learning rate of each epoch, or train with recorded ones.
+
+    Recording (``rates=None``), it reads the rate at the end of each epoch,
+    before the callbacks that change it for the next one (it comes right
+    after :class:`EpochGuard`): the rate the epoch trained with, whatever
+    set it (annealing, a schedule callback, reducing on plateau). Replaying
+    (``rates`` given: epoch number -> rate), it sets each epoch's rate at the
+    epoch's start, and puts the rate it found back at the end. An optimizer
+    whose rate is a schedule repeats it on its own, and is left alone.
+
+    Parameters
+    ----------
+    rates : mapping of int to float, default=None
+        The rates to train with, by epoch number; None: record them.
+    """
+
+    def __init__(self, rates: Mapping[int, float] | None = None):
+        super().__init__()
+        self.replaying = rates is not None
+        self.rates: dict[int, float] = dict(rates or {})
+        self._start_rate: float | None = None
+
+    def on_train_begin(self, logs=None):
+        """Note the rate to put back after a replay."""
+        optimizer = self.model.optimizer
+        if self.replaying and rate_is_settable(optimizer):
+            self._start_rate = current_rate(optimizer)
+
+    def on_epoch_begin(self, epoch, logs=None):
+        """Replaying: set this epoch's recorded rate."""
+        if self._start_rate is not None and epoch in self.rates:
+            self.model.optimizer.learning_rate = self.rates[epoch]
+
+    def on_epoch_end(self, epoch, logs=None):
+        """Recording: note the rate this epoch trained with."""
+        if not self.replaying and rate_is_settable(self.model.optimizer):
+            self.rates[epoch] = current_rate(self.model.optimizer)
+
+    def on_train_end(self, logs=None):
+        """Replaying: put the rate back."""
+        if self._start_rate is not None:
+            self.model.optimizer.learning_rate = self._start_rate
 
 
 def snapshot(model) -> list:

@@ -126,7 +126,8 @@ def test_early_stopping_stops_and_restores_best(regression_data):
         epochs=200,
         early_stopping=True,
         patience=2,
-        anneal_fraction=0.0,  # plain early stopping: no annealing after it
+        anneal_fraction=0.0,  # plain early stopping: no annealing after it,
+        refit=False,  # and no second training on every row
         learning_rate=0.5,
         random_state=1,
         callbacks=[record],
@@ -166,7 +167,8 @@ def test_restore_best_weights(make, restore, iris, regression_data):
         epochs=100,
         early_stopping=True,
         patience=2,
-        anneal_fraction=0.0,  # plain early stopping: no annealing after it
+        anneal_fraction=0.0,  # plain early stopping: no annealing after it,
+        refit=False,  # and no second training on every row
         learning_rate=0.5,  # a noisy validation loss: it stops well before 100
         restore_best_weights=restore,
         callbacks=[record],
@@ -189,7 +191,8 @@ def test_min_delta_is_the_least_improvement_that_counts(make, iris, regression_d
         early_stopping=True,
         patience=3,
         min_delta=0.03,
-        anneal_fraction=0.0,  # plain early stopping: no annealing after it
+        anneal_fraction=0.0,  # plain early stopping: no annealing after it,
+        refit=False,  # and no second training on every row
         numeric_embedding=None,
         ensemble_size=1,  # one network's loss creeps; an average's wanders
         dropout=0.0,  # and dropout's noise would make it wander too
@@ -216,6 +219,7 @@ def test_reduce_lr_on_plateau(regression_data, early_stopping, patience, monitor
         early_stopping=early_stopping,
         patience=patience,
         anneal_fraction=0.0,  # the rate is ReduceLROnPlateau's alone
+        refit=False,
         learning_rate=0.5,  # large: the monitored loss stalls now and then
     ).fit(X, y)
     # divided by 10 after max(1, patience // 2) epochs without improvement of

@@ -150,7 +150,11 @@ def test_stratified_validation_split(iris, monkeypatch):
 
     monkeypatch.setattr(skneural.base, "train_test_split", recording_split)
     clf = tiny(
-        "NeuralClassifier", early_stopping=True, validation_fraction=0.2, epochs=1
+        "NeuralClassifier",
+        early_stopping=True,
+        validation_fraction=0.2,
+        epochs=1,
+        refit=False,  # the network validated is the one kept
     )
     with warnings.catch_warnings():
         warnings.filterwarnings("error", message=".*stratified validation split")

@@ -5,16 +5,21 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import tiny
+from conftest import outputs, tiny
 
 import skneural
 from skneural import InvalidParameterError
 from skneural.architectures.table import BLOCK_DIAGONAL_COLUMNS, PeriodicEmbedding
 from skneural.backend import keras
+from skneural.base import BaseNeuralEstimator
+from skneural.exceptions import FitInterruptedWarning
 from skneural.training import (
     AUTO_EARLY_STOPPING_ROWS,
+    AUTO_REFIT_MAX_ROWS,
     MIN_ANNEAL_EPOCHS,
     AnnealingEarlyStopping,
+    EpochRates,
+    TrainingConfig,
     auto_batch_size,
     auto_learning_rate,
     auto_numeric_embedding,
@@ -267,7 +272,9 @@ def test_annealing_lasts_a_few_epochs_at_least_and_can_be_off():
 def test_estimators_anneal_after_early_stopping(regression_data):
     X, y = regression_data
     X, y = np.tile(X, (3, 1)), np.tile(y, 3)  # enough rows for a split
-    common = dict(early_stopping=True, epochs=200, patience=2, random_state=0)
+    common = dict(
+        early_stopping=True, epochs=200, patience=2, random_state=0, refit=False
+    )
     flat = tiny("NeuralRegressor", anneal_fraction=0.0, **common).fit(X, y)
     annealed = tiny("NeuralRegressor", anneal_fraction=0.5, **common).fit(X, y)
     assert flat.n_iter_ == flat.best_epoch_ + 2 + 1 < 200  # stopped
@@ -282,6 +289,137 @@ def test_estimators_anneal_after_early_stopping(regression_data):
     assert rates[1] == pytest.approx(rates[0])  # put back after the annealing
     with pytest.raises(InvalidParameterError, match=r"anneal_fraction.*\[0, inf\)"):
         tiny("NeuralRegressor", anneal_fraction=-0.5).fit(X, y)
+
+
+# --- refitting on every row ---------------------------------------------------
+
+
+def _rate(model) -> float:
+    return float(keras.ops.convert_to_numpy(model.optimizer.learning_rate))
+
+
+def test_epoch_rates_records_the_rate_each_epoch_ran_at_and_replays_it():
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
+    recorder = EpochRates()
+    recorder.set_model(model)
+    recorder.on_train_begin()
+    for epoch, rate in enumerate([0.01, 0.01, 0.004, 0.001]):
+        model.optimizer.learning_rate = rate  # as a schedule callback would
+        recorder.on_epoch_begin(epoch)
+        recorder.on_epoch_end(epoch, {})
+        model.optimizer.learning_rate = 0.5  # a change for the next epoch only
+    assert recorder.rates == pytest.approx({0: 0.01, 1: 0.01, 2: 0.004, 3: 0.001})
+    model.optimizer.learning_rate = 0.01
+    replay = EpochRates(recorder.rates)
+    replay.set_model(model)
+    replay.on_train_begin()
+    seen = []
+    for epoch in range(4):
+        replay.on_epoch_begin(epoch)
+        seen.append(_rate(model))
+        replay.on_epoch_end(epoch, {})
+    replay.on_train_end()
+    assert seen == pytest.approx([0.01, 0.01, 0.004, 0.001])
+    assert replay.rates == recorder.rates and _rate(model) == pytest.approx(0.01)
+
+
+def test_epoch_rates_leaves_a_schedule_alone():
+    sched = keras.optimizers.schedules.ExponentialDecay(0.01, 10, 0.9)
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.Adam(sched), loss="mse")
+    for callback in (EpochRates(), EpochRates({0: 0.5})):
+        callback.set_model(model)
+        callback.on_train_begin()
+        callback.on_epoch_begin(0)
+        callback.on_epoch_end(0, {})
+        callback.on_train_end()
+    assert callback.rates == {0: 0.5} and EpochRates().rates == {}
+    assert _rate(model) == pytest.approx(0.01)
+
+
+@pytest.mark.parametrize(
+    ("refit", "rows", "kwargs", "expected"),
+    [
+        ("auto", AUTO_REFIT_MAX_ROWS - 1, {}, True),
+        ("auto", AUTO_REFIT_MAX_ROWS, {}, False),
+        (True, AUTO_REFIT_MAX_ROWS, {}, True),
+        (False, 500, {}, False),
+        ("auto", AUTO_EARLY_STOPPING_ROWS - 1, {}, False),  # no early stopping
+        (True, 500, {"validation_fraction": 0.0}, False),  # stops on the training loss
+        (True, 500, {"early_stopping": False}, False),
+    ],
+)
+def test_refit_applies_where_early_stopping_holds_rows_out(
+    refit, rows, kwargs, expected
+):
+    config = TrainingConfig(
+        epochs=10,
+        batch_size="auto",
+        **{"early_stopping": "auto", "validation_fraction": 0.1, **kwargs},
+        refit=refit,
+    )
+    assert config.for_call(rows, None).refit is expected
+    assert config.for_call(rows, 1).refit is False  # partial_fit: one epoch
+
+
+def _fitted_rows(monkeypatch):
+    """Record the number of rows each training run of a fit gets."""
+    rows = []
+    fit_network = BaseNeuralEstimator._fit_network
+
+    def spy(self, network, fit_data, *args, **kwargs):
+        rows.append(len(fit_data["y"]))
+        return fit_network(self, network, fit_data, *args, **kwargs)
+
+    monkeypatch.setattr(BaseNeuralEstimator, "_fit_network", spy)
+    return rows
+
+
+@pytest.mark.parametrize("name", ["NeuralClassifier", "NeuralRegressor"])
+def test_refit_trains_again_on_every_row_to_the_chosen_epoch(
+    name, regression_data, iris, monkeypatch
+):
+    X, y = iris if name == "NeuralClassifier" else regression_data
+    X, y = np.tile(X, (3, 1)), np.tile(y, 3)  # enough rows for a split
+    common = dict(early_stopping=True, epochs=200, patience=2, anneal_fraction=0.5)
+    once = tiny(name, refit=False, **common).fit(X, y)
+    rows = _fitted_rows(monkeypatch)
+    twice = tiny(name, refit=True, **common).fit(X, y)
+    assert rows == [len(X) - int(np.ceil(0.1 * len(X))), len(X)]
+    # the same run with validation rows chose the epochs, then a second one
+    # from the same start trained on every row up to the best of them
+    assert twice.history_ == once.history_ and twice.best_epoch_ == once.best_epoch_
+    assert twice.n_iter_ == twice.best_epoch_ + 1 <= once.n_iter_
+    assert not np.allclose(outputs(twice, X), outputs(once, X))
+    assert _rate(twice.model_) == pytest.approx(_rate(once.model_))  # put back
+    again = tiny(name, refit=True, **common).fit(X, y)
+    np.testing.assert_allclose(outputs(again, X), outputs(twice, X), rtol=1e-5)
+    # warm_start goes on from the fitted network: its refit starts there too
+    twice.set_params(warm_start=True).fit(X, y)
+    assert twice.n_iter_ == twice.best_epoch_ + 1 > again.n_iter_
+
+
+def test_an_interrupted_refit_keeps_the_early_stopped_network(
+    regression_data, monkeypatch
+):
+    X, y = regression_data
+    X, y = np.tile(X, (3, 1)), np.tile(y, 3)
+    common = dict(early_stopping=True, epochs=200, patience=2)
+    once = tiny("NeuralRegressor", refit=False, **common).fit(X, y)
+    begin = EpochRates.on_epoch_begin
+
+    def interrupt(self, epoch, logs=None):
+        if self.replaying:
+            raise KeyboardInterrupt
+        begin(self, epoch, logs)
+
+    monkeypatch.setattr(EpochRates, "on_epoch_begin", interrupt)
+    est = tiny("NeuralRegressor", refit=True, **common)
+    with pytest.warns(FitInterruptedWarning, match=r"refit on all 360 rows was inter"):
+        est.fit(X, y)
+    np.testing.assert_allclose(est.predict(X), once.predict(X), rtol=1e-5)
+    assert est.n_iter_ == once.n_iter_ and est.history_ == once.history_
 
 
 def test_auto_values_stay_auto_after_fit():
@@ -301,8 +439,10 @@ def test_the_dense_defaults_are_the_chosen_ones():
         assert params["patience"] == 5
         assert params["learning_rate"] == "auto"
         assert params["anneal_fraction"] == 0.3
+        assert params["refit"] == "auto"
     for name in ("ConvClassifier", "ConvRegressor"):
-        assert getattr(skneural, name)().get_params()["anneal_fraction"] == 0.0
+        params = getattr(skneural, name)().get_params()
+        assert params["anneal_fraction"] == 0.0 and params["refit"] is False
 
 
 @pytest.mark.parametrize(
@@ -313,6 +453,7 @@ def test_the_dense_defaults_are_the_chosen_ones():
         ("batch_size", "big", r"batch_size.*integer >= 1 or 'auto'"),
         ("batch_size", 0, r"batch_size.*integer >= 1 or 'auto'.*batch_size=0"),
         ("early_stopping", "yes", r"early_stopping.*True, False or 'auto'"),
+        ("refit", "yes", r"refit.*True, False or 'auto'.*refit='yes'"),
         ("learning_rate", "fast", r"learning_rate.*number in \(0, inf\) or 'auto'"),
         ("learning_rate", 0.0, r"learning_rate.*or 'auto'.*learning_rate=0.0"),
     ],

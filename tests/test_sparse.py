@@ -256,7 +256,7 @@ def test_partial_fit_and_warm_start(name):
         else:
             est.partial_fit(X[rows], y[rows])
     assert est.n_iter_ == 3 and len(est.history_["loss"]) == 3
-    warm = tiny(name, epochs=3, warm_start=True).fit(X, y)
+    warm = tiny(name, epochs=3, warm_start=True, refit=False).fit(X, y)
     first = outputs(warm, X)
     warm.fit(X.tocsc(), y)
     assert warm.n_iter_ == 6

@@ -185,6 +185,7 @@ def _dense_space(D) -> dict:
         "batch_size": D.CategoricalDistribution(["auto", 32, 64, 128, 256]),
         "ensemble_size": D.CategoricalDistribution(["auto", 1, 4]),
         "anneal_fraction": D.FloatDistribution(0.0, 1.0),
+        "refit": D.CategoricalDistribution(["auto", False]),
     }
 
 
@@ -226,7 +227,8 @@ def search_space(estimator) -> SearchSpace:
         normalization, periodic numeric embeddings or none, learning rate
         (log), batch size ("auto" or powers of two), optimizer, packed
         ensemble size ("auto", 1 or 4), the annealing after early stopping
-        (``anneal_fraction`` 0-1), and for classifiers label smoothing
+        (``anneal_fraction`` 0-1), the refit on every row after it
+        (``refit``: "auto" or False), and for classifiers label smoothing
         (0-0.2). Conv
         estimators: 1-3 blocks of doubling filters (8-64 first), kernel
         size, spatial dropout, a head of 1-2 layers, dropout, random

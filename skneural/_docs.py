@@ -222,12 +222,13 @@ early_stopping : bool or "auto", default={early_stopping}
         is not run), then stop and keep the best weights of either phase. 0
         stops at once.{anneal_note}
     refit : bool or "auto", default={refit}
-        With early stopping on held-out rows: once it has chosen how many
-        epochs to train, train the network again from where ``fit`` started
-        on every row, the held-out ones included, for that many epochs, each
-        at the learning rate it had (annealing included). Fits take about
-        twice as long. ``history_`` keeps the run with validation rows; the
-        ``callbacks`` are not called again. ``"auto"``: when ``fit`` gets
+        With early stopping on held-out rows: once it has chosen the
+        weights to keep, train the network again from where ``fit`` started
+        on every row, the held-out ones included, along the epochs that led
+        to them (the flat ones up to the best, then the annealing), each at
+        the learning rate it had. Fits take about 1.5x as long. ``history_``
+        keeps the run with validation rows; the ``callbacks`` are not called
+        again. ``"auto"``: when ``fit`` gets
         fewer than 10,000 samples.{refit_note}
     callbacks : list of keras.callbacks.Callback, default=None
         Extra Keras callbacks. They are deep-copied for every fit, so one

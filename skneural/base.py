@@ -419,22 +419,19 @@ class BaseNeuralEstimator(BaseEstimator):
     ) -> int:
         """Train again from the call's start on every row; return the epochs run.
 
-        As many epochs as early stopping chose (to its best epoch, or all it
-        ran without ``restore_best_weights``), each at the learning rate it
+        The epochs that led to the weights early stopping kept
+        (:meth:`AnnealingEarlyStopping.path`), each at the learning rate it
         had then. The user's callbacks saw the run with validation rows and
         are not called again. An interruption keeps the early-stopped
         network, with a warning.
         """
-        stopper = callbacks.stopper
-        epochs = callbacks.guard.epochs_done
-        if config.restore_best_weights and stopper.best_weights is not None:
-            epochs = stopper.best_epoch + 1 - n_done
+        path = callbacks.stopper.path()
+        recorded = callbacks.rates.rates
+        rates = {n_done + i: recorded[e] for i, e in enumerate(path) if e in recorded}
+        epochs = len(path)
         network = self._network
         owner = type(self).__name__
-        rerun = [
-            EpochGuard(owner, config.learning_rate),
-            EpochRates(callbacks.rates.rates),
-        ]
+        rerun = [EpochGuard(owner, config.learning_rate), EpochRates(rates)]
         every_row = {"x": data.X, "y": data.y_enc, "sample_weight": data.weights}
         with network.placement.scope():
             chosen = snapshot(network.model)

@@ -257,8 +257,8 @@ class TrainingConfig:
         best one (see :class:`AnnealingEarlyStopping`); 0: stop.
     refit : bool or "auto"
         After early stopping on held-out rows, train again from the start
-        on every row for the epochs it chose (:meth:`for_call` resolves it
-        to whether this call does).
+        on every row along the epochs that led to the weights it kept
+        (:meth:`for_call` resolves it to whether this call does).
     fit_kwargs : mapping
         Further ``keras.Model.fit`` arguments, passed on as given (the
         wrappers' ``fit__*``); training then goes through ``model.fit``.
@@ -707,6 +707,8 @@ class AnnealingEarlyStopping(keras.callbacks.EarlyStopping):
         """Start in the flat phase."""
         super().on_train_begin(logs)
         self._first_epoch = None
+        self._last_epoch = None
+        self._flat_end = None  # the flat phase's epoch the annealing went on from
         self._anneal = None  # (first annealing epoch, epochs, starting rate)
 
     def on_epoch_begin(self, epoch, logs=None):
@@ -722,6 +724,7 @@ class AnnealingEarlyStopping(keras.callbacks.EarlyStopping):
 
     def on_epoch_end(self, epoch, logs=None):
         """Stop, start annealing, or keep the best epoch of the annealing."""
+        self._last_epoch = epoch
         if self._anneal is None:
             super().on_epoch_end(epoch, logs)
             if self.model.stop_training and self.stopped_epoch == epoch:
@@ -745,8 +748,10 @@ class AnnealingEarlyStopping(keras.callbacks.EarlyStopping):
         n = max(MIN_ANNEAL_EPOCHS, round(self.anneal_fraction * best_run))
         self.model.stop_training = False
         self.stopped_epoch = 0
+        self._flat_end = epoch
         if self.restore_best_weights and self.best_weights is not None:
             self.model.set_weights(self.best_weights)
+            self._flat_end = self.best_epoch
         rate = current_rate(optimizer)
         self._anneal = (epoch + 1, n, rate)
 
@@ -755,6 +760,29 @@ class AnnealingEarlyStopping(keras.callbacks.EarlyStopping):
         if self._anneal is not None:
             self.model.optimizer.learning_rate = self._anneal[2]
         super().on_train_end(logs)
+
+    def path(self) -> list[int]:
+        """The epochs whose training led to the weights kept, in order.
+
+        What a training from the same start repeats to get there again (a
+        refit): the epochs up to the best one, or all of them without
+        ``restore_best_weights``; with an annealing, the flat epochs up to
+        the one it went on from, then every annealing epoch (a refit cannot
+        tell which annealing epoch is best, and the annealing ends where
+        the learning rate has fallen to almost 0). Empty before training.
+        """
+        if self._first_epoch is None:
+            return []
+        if self._anneal is not None:
+            start = self._anneal[0]
+            return [
+                *range(self._first_epoch, self._flat_end + 1),
+                *range(start, self._last_epoch + 1),
+            ]
+        end = self._last_epoch
+        if self.restore_best_weights and self.best_weights is not None:
+            end = self.best_epoch
+        return list(range(self._first_epoch, end + 1))
 
 
 def rate_is_settable(optimizer) -> bool:

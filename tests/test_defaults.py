@@ -246,6 +246,8 @@ def test_annealing_follows_early_stopping_and_keeps_the_best_weights():
     cosine = 0.01 * 0.5 * (1 + np.cos(np.pi * np.arange(1, 4) / 4))
     np.testing.assert_allclose(rates[6:], cosine, rtol=1e-5, atol=1e-9)
     assert stopper.best_epoch == 8 and stopper.best == pytest.approx(0.65)
+    # what a refit repeats: the flat epochs to the best, then the annealing
+    assert stopper.path() == [0, 1, 2, 3, 6, 7, 8]
     np.testing.assert_array_equal(np.asarray(model.layers[0].kernel), 8.0)
     rate = float(keras.ops.convert_to_numpy(model.optimizer.learning_rate))
     assert rate == pytest.approx(0.01)  # put back for later training
@@ -258,6 +260,12 @@ def test_annealing_lasts_a_few_epochs_at_least_and_can_be_off():
     off = AnnealingEarlyStopping(anneal_fraction=0.0, patience=2)
     _, rates, epochs = _drive(off, losses)
     assert epochs == 4 and rates == [pytest.approx(0.01)] * 4  # EarlyStopping's
+    assert off.path() == [0, 1, 2, 3]  # the last weights kept: every epoch
+    best = AnnealingEarlyStopping(
+        anneal_fraction=0.0, patience=2, restore_best_weights=True
+    )
+    _drive(best, losses)
+    assert best.path() == [0, 1]  # the best epoch's weights kept
     # a learning-rate schedule is the optimizer's own: it is not annealed
     # (also inside the loss-scaling optimizer of mixed float16 training)
     sched = keras.optimizers.schedules.ExponentialDecay(0.01, 10, 0.9)
@@ -388,16 +396,19 @@ def test_refit_trains_again_on_every_row_to_the_chosen_epoch(
     twice = tiny(name, refit=True, **common).fit(X, y)
     assert rows == [len(X) - int(np.ceil(0.1 * len(X))), len(X)]
     # the same run with validation rows chose the epochs, then a second one
-    # from the same start trained on every row up to the best of them
+    # from the same start trained on every row along them: the flat epochs
+    # to the best one, then the annealing (not the 2 epochs of patience)
     assert twice.history_ == once.history_ and twice.best_epoch_ == once.best_epoch_
-    assert twice.n_iter_ == twice.best_epoch_ + 1 <= once.n_iter_
+    assert twice.n_iter_ == once.n_iter_ - 2
     assert not np.allclose(outputs(twice, X), outputs(once, X))
     assert _rate(twice.model_) == pytest.approx(_rate(once.model_))  # put back
     again = tiny(name, refit=True, **common).fit(X, y)
     np.testing.assert_allclose(outputs(again, X), outputs(twice, X), rtol=1e-5)
     # warm_start goes on from the fitted network: its refit starts there too
+    before = len(twice.history_["loss"])
     twice.set_params(warm_start=True).fit(X, y)
-    assert twice.n_iter_ == twice.best_epoch_ + 1 > again.n_iter_
+    run = len(twice.history_["loss"]) - before  # logs of the run with validation
+    assert twice.n_iter_ == again.n_iter_ + run - 2
 
 
 def test_an_interrupted_refit_keeps_the_early_stopped_network(

@@ -226,10 +226,9 @@ early_stopping : bool or "auto", default={early_stopping}
         weights to keep, train the network again from where ``fit`` started
         on every row, the held-out ones included, along the epochs that led
         to them (the flat ones up to the best, then the annealing), each at
-        the learning rate it had. Fits take about 1.5x as long. ``history_``
+        the learning rate it had. Fits take about 1.3x as long. ``history_``
         keeps the run with validation rows; the ``callbacks`` are not called
-        again. ``"auto"``: when ``fit`` gets
-        fewer than 10,000 samples.{refit_note}
+        again. ``"auto"``: when ``fit`` gets fewer than 10,000 samples.{refit_note}
     callbacks : list of keras.callbacks.Callback, default=None
         Extra Keras callbacks. They are deep-copied for every fit, so one
         estimator can be cloned and fitted many times.

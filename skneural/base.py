@@ -387,7 +387,9 @@ class BaseNeuralEstimator(BaseEstimator):
             rng = np.random.default_rng(seed)
             if reset:
                 self._start(data, config, rng, seed)
-            start = snapshot(self._network.model) if config.refit else None
+            start = None  # where a refit starts: where this call did (the
+            if config.refit:  # rollback has copied a network that goes on)
+                start = rollback.weights or snapshot(self._network.model)
             # the refit's own draws, whatever the first run consumes
             refit_rng = rng.spawn(1)[0] if config.refit else None
             fit_data = self._split_validation(data, config, rng)

@@ -336,13 +336,15 @@ def test_epoch_rates_leaves_a_schedule_alone():
     sched = keras.optimizers.schedules.ExponentialDecay(0.01, 10, 0.9)
     model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
     model.compile(optimizer=keras.optimizers.Adam(sched), loss="mse")
-    for callback in (EpochRates(), EpochRates({0: 0.5})):
+    recorder, replay = EpochRates(), EpochRates({0: 0.5})
+    for callback in (recorder, replay):
         callback.set_model(model)
         callback.on_train_begin()
         callback.on_epoch_begin(0)
+        assert _rate(model) == pytest.approx(0.01)  # the schedule's, not 0.5
         callback.on_epoch_end(0, {})
         callback.on_train_end()
-    assert callback.rates == {0: 0.5} and EpochRates().rates == {}
+    assert recorder.rates == {} and replay.rates == {0: 0.5}  # nothing recorded
     assert _rate(model) == pytest.approx(0.01)
 
 

@@ -161,6 +161,10 @@ class BaseNeuralEstimator(BaseEstimator):
         with network.placement.scope():
             outputs = predict_array(network, X)
         _check_finite_outputs(outputs, X, type(self).__name__)
+        return self._blend_outputs(outputs, X)
+
+    def _blend_outputs(self, outputs: np.ndarray, X) -> np.ndarray:
+        """The outputs predictions come from, given the network's for encoded ``X``."""
         return outputs
 
     # -------------------------------------------------------------- sklearn

@@ -8,15 +8,18 @@ from typing import Any
 import numpy as np
 from sklearn.base import RegressorMixin
 
+from . import _linear
 from . import _params as P
 from ._conv import CONV_DEFAULTS, ConvArchitectureMixin
 from ._dense import DENSE_DEFAULTS, DenseArchitectureMixin
 from ._docs import fill
+from ._sparse import dense
 from .backend import keras
 from .base import BaseNeuralEstimator, holds_text, refuse_non_numeric
 from .exceptions import DataError
+from .inference import chunk_rows, outputs_once
 from .targets import RegressionTargetEncoder
-from .training import REGRESSION_LOSSES
+from .training import REGRESSION_LOSSES, TrainingConfig
 
 #: Losses whose fit does not depend on where the target sits or on its unit,
 #: so that a standardized target trains the same model, better conditioned.
@@ -40,11 +43,22 @@ def _scale_free(loss) -> bool:
     return isinstance(loss, _SCALE_FREE_CLASSES)
 
 
+def _row_loss(loss):
+    """Each row's loss for the compiled ``loss``, or None for several losses."""
+    if isinstance(loss, str):
+        return keras.losses.get(loss)
+    if isinstance(loss, keras.losses.Loss):
+        return loss.call
+    return loss if callable(loss) else None
+
+
 class BaseNeuralRegressor(RegressorMixin, BaseNeuralEstimator):
     """Regression behaviour shared by every skneural regressor."""
 
     _LOSS_NAMES = REGRESSION_LOSSES
     _y_check = {"multi_output": True, "y_numeric": True}
+    #: Whether the estimator has ``linear_blend`` (NeuralRegressor).
+    _blends = False
 
     def _make_target_encoder(self, loss, classes):
         return RegressionTargetEncoder(standardize=self._standardizes(loss))
@@ -65,6 +79,73 @@ class BaseNeuralRegressor(RegressorMixin, BaseNeuralEstimator):
 
     def _default_loss(self, encoder) -> str:
         return "mse"
+
+    def _training_config(self) -> TrainingConfig:
+        config = super()._training_config()
+        if self._blends:  # checked before any training
+            P.check_bool(type(self).__name__, "linear_blend", self.linear_blend)
+        return config
+
+    def _calibrate(self, fit_data: dict, reset: bool) -> None:
+        """Blend the network with a ridge regression on the held-out rows.
+
+        With ``linear_blend``, where early stopping held rows out: the
+        network's weight in the blend of lowest loss on them
+        (:mod:`skneural._linear`). Otherwise the network alone; continued
+        training without held-out rows keeps the blend it had.
+        """
+        if not self._blends:
+            return  # an estimator without the parameter: the network alone
+        validation = fit_data.get("validation_data")
+        if validation is None and not reset and hasattr(self, "blend_weight_"):
+            return
+        self.blend_weight_, self.linear_coef_, self.linear_intercept_ = 1.0, None, None
+        if validation is None or not self.linear_blend:
+            return
+        x, y, weights = fit_data["x"], fit_data["y"], fit_data["sample_weight"]
+        x_val, y_val = validation[0], np.asarray(validation[1])
+        w_val = validation[2] if len(validation) > 2 else None
+        cards = tuple(getattr(self.feature_encoder_, "cardinalities_", ()))
+        row_loss = _row_loss(self._network.model.loss)
+        if (
+            not isinstance(x, np.ndarray)  # sparse rows
+            or x.ndim != 2
+            or row_loss is None
+            or not _linear.fits_in_memory(len(x) + len(x_val), x.shape[1], cards)
+        ):
+            return
+        coef, intercept = _linear.fit_ridge(x, y, weights, cards)
+        network = self._network
+        with network.placement.scope():
+            outputs = outputs_once(network, x_val)
+        outputs = outputs.reshape(len(x_val), -1).astype(np.float64)
+        linear = _linear.ridge_outputs(x_val, coef, intercept, cards)
+        weight = _linear.blend_weight(row_loss, y_val, outputs, linear, w_val)
+        if weight < 1.0:
+            every_w = None if weights is None else np.concatenate([weights, w_val])
+            every_y = np.concatenate([np.asarray(y), y_val])
+            every_x = np.concatenate([x, x_val])
+            coef, intercept = _linear.fit_ridge(every_x, every_y, every_w, cards)
+            self.blend_weight_ = weight
+            self.linear_coef_, self.linear_intercept_ = coef, intercept
+
+    def _blend_outputs(self, outputs: np.ndarray, X) -> np.ndarray:
+        coef = getattr(self, "linear_coef_", None)
+        if coef is None:
+            return outputs
+        cards = tuple(getattr(self.feature_encoder_, "cardinalities_", ()))
+        rows = chunk_rows(X.shape[1])  # sparse rows made dense a chunk at a time
+        linear = np.concatenate(
+            [
+                _linear.ridge_outputs(
+                    dense(X[i : i + rows]), coef, self.linear_intercept_, cards
+                )
+                for i in range(0, max(len(X), 1), rows)
+            ]
+        )
+        weight = self.blend_weight_
+        blend = weight * outputs.reshape(linear.shape) + (1 - weight) * linear
+        return blend.reshape(outputs.shape).astype(outputs.dtype)
 
     def _check_target(self, y) -> None:
         name = type(self).__name__
@@ -139,12 +220,22 @@ class NeuralRegressor(DenseArchitectureMixin, BaseNeuralRegressor):  # noqa: D10
         ``"auto"`` is mean squared error. Also ``"mae"``, ``"mape"``,
         ``"huber"``, ``"log_cosh"`` or any Keras loss.
     {standardize_target}
+    {linear_blend}
     {control}
     {run}
 
     Attributes
     ----------
     {attributes}
+    blend_weight_ : float
+        The network's weight in the predictions (``linear_blend``); 1.0: the
+        network alone.
+    linear_coef_ : ndarray of shape (n_inputs, n_outputs) or None
+        The blended ridge regression's coefficients, on the scaled numbers
+        and missing-value flags, then one per category code of each
+        categorical column (None without a blend).
+    linear_intercept_ : ndarray of shape (n_outputs,) or None
+        Its intercept (on the target as the network is trained on it).
 
     See Also
     --------
@@ -165,6 +256,7 @@ class NeuralRegressor(DenseArchitectureMixin, BaseNeuralRegressor):  # noqa: D10
 
     _accepts_tables = True
     _accepts_sparse = True
+    _blends = True
 
     def __init__(
         self,
@@ -202,6 +294,7 @@ class NeuralRegressor(DenseArchitectureMixin, BaseNeuralRegressor):  # noqa: D10
         numeric_embedding: str | None = "auto",
         ensemble_size: int | str = "auto",
         standardize_target: bool | str = "auto",
+        linear_blend: bool = True,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -237,6 +330,7 @@ class NeuralRegressor(DenseArchitectureMixin, BaseNeuralRegressor):  # noqa: D10
         self.numeric_embedding = numeric_embedding
         self.ensemble_size = ensemble_size
         self.standardize_target = standardize_target
+        self.linear_blend = linear_blend
 
 
 class ConvRegressor(ConvArchitectureMixin, BaseNeuralRegressor):  # noqa: D101

@@ -70,6 +70,12 @@ def test_label_smoothing_is_searched_for_classifiers_only():
     assert "label_smoothing" not in search_space(tiny("ConvClassifier"))
 
 
+def test_linear_blend_is_searched_for_neural_regressors_only():
+    assert "linear_blend" in search_space(tiny("NeuralRegressor"))
+    assert "linear_blend" not in search_space(NeuralClassifier())
+    assert "linear_blend" not in search_space(tiny("ConvRegressor"))
+
+
 def test_widths_are_powers_of_two():
     trial = optuna.trial.FixedTrial(
         {"h.n_layers": 3, "h.first_log2": 7, "f.n_layers": 3, "f.first_log2": 3}

@@ -228,8 +228,9 @@ def search_space(estimator) -> SearchSpace:
         (log), batch size ("auto" or powers of two), optimizer, packed
         ensemble size ("auto", 1 or 4), the annealing after early stopping
         (``anneal_fraction`` 0-1), the refit on every row after it
-        (``refit``: "auto" or False), and for classifiers label smoothing
-        (0-0.2). Conv
+        (``refit``: "auto" or False), for classifiers label smoothing
+        (0-0.2), for regressors the blend with a ridge regression
+        (``linear_blend``: True or False). Conv
         estimators: 1-3 blocks of doubling filters (8-64 first), kernel
         size, spatial dropout, a head of 1-2 layers, dropout, random
         translation and rotation, learning rate and batch size.
@@ -244,8 +245,11 @@ def search_space(estimator) -> SearchSpace:
         entries = _conv_space(D)
     elif isinstance(net, DenseArchitectureMixin):
         entries = _dense_space(D)
-        if "label_smoothing" in net.get_params(deep=False):  # classifiers
+        params = net.get_params(deep=False)
+        if "label_smoothing" in params:  # classifiers
             entries["label_smoothing"] = D.FloatDistribution(0.0, 0.2)
+        if "linear_blend" in params:  # NeuralRegressor
+            entries["linear_blend"] = D.CategoricalDistribution([True, False])
     else:
         entries = _wrapper_space(D)
     return SearchSpace(entries).with_prefix(prefix)

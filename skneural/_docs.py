@@ -84,21 +84,23 @@ standardize_target : bool or "auto", default="auto"
         standardized scale."""
 
 LINEAR_BLEND = """\
-linear_blend : bool, default=True
+linear_blend : bool or "auto", default="auto"
         After early stopping, blend the network with a ridge regression:
         predictions are ``w * network + (1 - w) * ridge``, with the network's
         weight ``w`` (0 to 1 in steps of 0.05) of lowest loss on the rows
         held out for early stopping, the ridge regression fitted on the same
         training rows. A weight below 1 then puts in a ridge regression
-        fitted on every row (``blend_weight_``, ``linear_coef_``). The ridge
-        regression sees the encoded table (scaled numbers, missing-value
-        flags, each category one-hot) and the target as the network does;
-        its penalty is chosen by leave-one-out cross-validation
-        (:class:`~sklearn.linear_model.RidgeCV`). On small, noisy tables
-        whose target is nearly a linear function of the features, the blend
-        beats both; elsewhere the weight is 1 (the network alone). Only
-        where early stopping holds rows out and the input is dense, with at
-        most 2**24 values in the ridge regression's inputs; continued
+        fitted on every row, with the same penalty (``blend_weight_``,
+        ``linear_coef_``). The ridge regression sees the encoded table
+        (scaled numbers, missing-value flags, each category one-hot) and the
+        target as the network does; its penalty is chosen by leave-one-out
+        cross-validation (:class:`~sklearn.linear_model.RidgeCV`). On small,
+        noisy tables whose target is nearly a linear function of the
+        features, the blend often predicts better than either; elsewhere the
+        weight is 1 (the network alone). ``"auto"``: when ``fit`` gets fewer
+        than 10,000 samples (:func:`~skneural.training.auto_linear_blend`).
+        Only where early stopping holds rows out and the input is dense,
+        with at most 2**22 values in the ridge regression's inputs; continued
         training without held-out rows (``partial_fit``) keeps the blend."""
 
 IMAGE_INPUTS = """\

@@ -2,12 +2,12 @@
 
 On small, noisy tables whose target is close to a linear function of the
 features, a ridge regression predicts about as well as a network or better,
-and the average of the two better than either. After early stopping has
-chosen the network's weights, :func:`blend_weight` weighs the network
-against a ridge regression fitted on the same training rows, by the loss of
-their weighted average on the rows held out for early stopping (the
+and a weighted average of the two often better than either. After early
+stopping has chosen the network's weights, :func:`blend_weight` weighs the
+network against a ridge regression fitted on the same training rows, by the
+loss of their weighted average on the rows held out for early stopping (the
 network's weight from 0 to 1 in steps of 0.05); a second ridge regression,
-fitted on every row, then stands in the blend.
+fitted on every row with the same penalty, then stands in the blend.
 
 The ridge regression sees what the network sees: the encoded table
 (:class:`~skneural.features.TableEncoder`: scaled numbers, missing-value
@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from sklearn.linear_model import RidgeCV
+from sklearn.linear_model import Ridge, RidgeCV
 
 from .backend import keras
 
@@ -32,8 +32,8 @@ RIDGE_ALPHAS = np.logspace(-2, 3, 11)
 #: The network's weights tried in the blend (the rest is the ridge's).
 BLEND_WEIGHTS = np.linspace(0.0, 1.0, 21)
 #: No ridge regression where its one-hot design would hold more values than
-#: this (128 MiB of float64).
-MAX_DESIGN_VALUES = 1 << 24
+#: this (32 MiB of float64; the fit makes a few copies of the size).
+MAX_DESIGN_VALUES = 1 << 22
 
 
 def design(X: np.ndarray, cardinalities: Sequence[int]) -> np.ndarray:
@@ -83,21 +83,41 @@ def fit_ridge(
     y: np.ndarray,
     sample_weight: np.ndarray | None,
     cardinalities: Sequence[int],
-) -> tuple[np.ndarray, np.ndarray]:
+    alpha: float | None = None,
+) -> tuple[np.ndarray, np.ndarray, float]:
     """Fit a ridge regression on the encoded rows.
+
+    Parameters
+    ----------
+    X, y, sample_weight : ndarray
+        Encoded rows, targets as the network is trained on them, weights.
+    cardinalities : sequence of int
+        Number of codes of each categorical column.
+    alpha : float, default=None
+        The penalty; None chooses it among :data:`RIDGE_ALPHAS` by efficient
+        leave-one-out cross-validation (:class:`~sklearn.linear_model.RidgeCV`).
 
     Returns
     -------
     coef : ndarray of shape (n_numeric + sum(cardinalities), n_outputs)
     intercept : ndarray of shape (n_outputs,)
+    alpha : float
+        The penalty used.
     """
     y2 = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
-    ridge = RidgeCV(alphas=RIDGE_ALPHAS).fit(
-        design(X, cardinalities), y2, sample_weight=sample_weight
-    )
+    inputs = design(X, cardinalities)
+    if alpha is None:
+        # more rows than columns: one SVD of the inputs serves every penalty
+        # (scikit-learn's "auto" takes an eigendecomposition of their
+        # covariance, several times slower there)
+        mode = "svd" if inputs.shape[0] > inputs.shape[1] else "auto"
+        ridge = RidgeCV(alphas=RIDGE_ALPHAS, gcv_mode=mode)
+    else:
+        ridge = Ridge(alpha=alpha)
+    ridge.fit(inputs, y2, sample_weight=sample_weight)
     coef = np.asarray(ridge.coef_, dtype=np.float64).reshape(y2.shape[1], -1).T
     intercept = np.asarray(ridge.intercept_, dtype=np.float64).reshape(-1)
-    return coef, intercept
+    return coef, intercept, float(np.ravel(ridge.alpha_ if alpha is None else alpha)[0])
 
 
 def ridge_outputs(
@@ -138,7 +158,7 @@ def blend_weight(loss, y, network, linear, sample_weight=None) -> float:
     float
         Of the weights in :data:`BLEND_WEIGHTS`, the one of lowest mean loss;
         among equal losses the largest (the network alone, 1.0, unless the
-        blend is better).
+        blend is better). A blend whose loss is not finite is never chosen.
     """
     y = np.asarray(y, dtype=np.float32).reshape(network.shape)
     losses = []
@@ -146,7 +166,9 @@ def blend_weight(loss, y, network, linear, sample_weight=None) -> float:
         blend = (w * network + (1 - w) * linear).astype(np.float32)
         rows = np.asarray(keras.ops.convert_to_numpy(loss(y, blend)), np.float64)
         rows = rows.reshape(len(y), -1).mean(axis=1)
-        losses.append(np.average(rows, weights=sample_weight))
+        loss_value = float(np.average(rows, weights=sample_weight))
+        # a blend outside the loss's domain (a negative count for "poisson")
+        losses.append(loss_value if np.isfinite(loss_value) else np.inf)
     best = min(losses)
     return float(
         max(w for w, v in zip(BLEND_WEIGHTS, losses, strict=True) if v <= best)

@@ -15,11 +15,11 @@ from ._dense import DENSE_DEFAULTS, DenseArchitectureMixin
 from ._docs import fill
 from ._sparse import dense
 from .backend import keras
-from .base import BaseNeuralEstimator, holds_text, refuse_non_numeric
+from .base import BaseNeuralEstimator, _auto_or, holds_text, refuse_non_numeric
 from .exceptions import DataError
 from .inference import chunk_rows, outputs_once
 from .targets import RegressionTargetEncoder
-from .training import REGRESSION_LOSSES, TrainingConfig
+from .training import REGRESSION_LOSSES, TrainingConfig, auto_linear_blend
 
 #: Losses whose fit does not depend on where the target sits or on its unit,
 #: so that a standardized target trains the same model, better conditioned.
@@ -83,7 +83,8 @@ class BaseNeuralRegressor(RegressorMixin, BaseNeuralEstimator):
     def _training_config(self) -> TrainingConfig:
         config = super()._training_config()
         if self._blends:  # checked before any training
-            P.check_bool(type(self).__name__, "linear_blend", self.linear_blend)
+            name, value = type(self).__name__, self.linear_blend
+            _auto_or(P.check_bool, name, "linear_blend", value, "True, False")
         return config
 
     def _calibrate(self, fit_data: dict, reset: bool) -> None:
@@ -100,34 +101,43 @@ class BaseNeuralRegressor(RegressorMixin, BaseNeuralEstimator):
         if validation is None and not reset and hasattr(self, "blend_weight_"):
             return
         self.blend_weight_, self.linear_coef_, self.linear_intercept_ = 1.0, None, None
-        if validation is None or not self.linear_blend:
-            return
-        x, y, weights = fit_data["x"], fit_data["y"], fit_data["sample_weight"]
-        x_val, y_val = validation[0], np.asarray(validation[1])
-        w_val = validation[2] if len(validation) > 2 else None
+        x = fit_data["x"]
+        if validation is None or not isinstance(x, np.ndarray) or x.ndim != 2:
+            return  # no held-out rows, or sparse rows
+        n_rows = len(x) + len(validation[0])
         cards = tuple(getattr(self.feature_encoder_, "cardinalities_", ()))
         row_loss = _row_loss(self._network.model.loss)
-        if (
-            not isinstance(x, np.ndarray)  # sparse rows
-            or x.ndim != 2
-            or row_loss is None
-            or not _linear.fits_in_memory(len(x) + len(x_val), x.shape[1], cards)
-        ):
-            return
-        coef, intercept = _linear.fit_ridge(x, y, weights, cards)
+        blend = self.linear_blend
+        if isinstance(blend, str):  # "auto"
+            blend = auto_linear_blend(n_rows)
+        fits = _linear.fits_in_memory(n_rows, x.shape[1], cards)
+        if blend and fits and row_loss is not None:
+            self._fit_blend(fit_data, cards, row_loss)
+
+    def _fit_blend(self, fit_data: dict, cards: tuple, row_loss) -> None:
+        """Choose the blend's weight on the held-out rows; fit its ridge regression."""
+        x, y, weights = fit_data["x"], fit_data["y"], fit_data["sample_weight"]
+        validation = fit_data["validation_data"]
+        x_val, y_val = validation[0], np.asarray(validation[1])
+        w_val = validation[2] if len(validation) > 2 else None
+        coef, intercept, alpha = _linear.fit_ridge(x, y, weights, cards)
         network = self._network
         with network.placement.scope():
             outputs = outputs_once(network, x_val)
         outputs = outputs.reshape(len(x_val), -1).astype(np.float64)
         linear = _linear.ridge_outputs(x_val, coef, intercept, cards)
         weight = _linear.blend_weight(row_loss, y_val, outputs, linear, w_val)
-        if weight < 1.0:
-            every_w = None if weights is None else np.concatenate([weights, w_val])
-            every_y = np.concatenate([np.asarray(y), y_val])
-            every_x = np.concatenate([x, x_val])
-            coef, intercept = _linear.fit_ridge(every_x, every_y, every_w, cards)
-            self.blend_weight_ = weight
-            self.linear_coef_, self.linear_intercept_ = coef, intercept
+        if weight == 1.0:
+            return
+        coef, intercept, _ = _linear.fit_ridge(  # every row, the same penalty
+            np.concatenate([x, x_val]),
+            np.concatenate([np.asarray(y), y_val]),
+            None if weights is None else np.concatenate([weights, w_val]),
+            cards,
+            alpha,
+        )
+        self.blend_weight_ = weight
+        self.linear_coef_, self.linear_intercept_ = coef, intercept
 
     def _blend_outputs(self, outputs: np.ndarray, X) -> np.ndarray:
         coef = getattr(self, "linear_coef_", None)
@@ -294,7 +304,7 @@ class NeuralRegressor(DenseArchitectureMixin, BaseNeuralRegressor):  # noqa: D10
         numeric_embedding: str | None = "auto",
         ensemble_size: int | str = "auto",
         standardize_target: bool | str = "auto",
-        linear_blend: bool = True,
+        linear_blend: bool | str = "auto",
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation

@@ -205,6 +205,23 @@ def auto_refit(n_samples: int) -> bool:
     return n_samples < AUTO_REFIT_MAX_ROWS
 
 
+#: ``linear_blend="auto"`` (NeuralRegressor) blends the network with a ridge
+#: regression when ``fit`` gets fewer rows than this.
+AUTO_BLEND_MAX_ROWS = 10_000
+
+
+def auto_linear_blend(n_samples: int) -> bool:
+    """Whether ``linear_blend="auto"`` may blend for ``n_samples`` rows.
+
+    Below :data:`AUTO_BLEND_MAX_ROWS` (the packed ensembles' threshold): the
+    blend gained on small, noisy tables; on the larger ones of the benchmark
+    the held-out rows kept the network alone (or at a weight of 0.95, no
+    better), and the ridge regressions' leave-one-out search would lengthen
+    the fits where they are longest.
+    """
+    return n_samples < AUTO_BLEND_MAX_ROWS
+
+
 def auto_learning_rate(batch_size: int) -> float:
     """The learning rate ``learning_rate="auto"`` picks for a batch size.
 

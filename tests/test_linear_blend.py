@@ -10,7 +10,7 @@ from conftest import tiny
 from sklearn.linear_model import RidgeCV
 
 import skneural
-from skneural import InvalidParameterError, _linear
+from skneural import InvalidParameterError, _linear, training
 from skneural.backend import keras
 from skneural.inference import predict_array
 
@@ -50,14 +50,18 @@ def test_ridge_outputs_are_the_design_times_the_coefficients():
     rng = np.random.default_rng(0)
     X = np.column_stack([rng.normal(size=(50, 2)), rng.integers(0, 4, (50, 2))])
     y = rng.normal(size=(50, 2))
-    coef, intercept = _linear.fit_ridge(X, y, None, (4, 4))
+    coef, intercept, alpha = _linear.fit_ridge(X, y, None, (4, 4))
     assert coef.shape == (2 + 8, 2) and intercept.shape == (2,)
     np.testing.assert_allclose(
         _linear.ridge_outputs(X, coef, intercept, (4, 4)),
         _linear.design(X, (4, 4)) @ coef + intercept,
     )
     ridge = RidgeCV(alphas=_linear.RIDGE_ALPHAS).fit(_linear.design(X, (4, 4)), y)
-    np.testing.assert_allclose(coef, ridge.coef_.T)  # scikit-learn's own fit
+    assert alpha == ridge.alpha_  # scikit-learn's own choice and fit
+    np.testing.assert_allclose(coef, ridge.coef_.T, rtol=1e-6)
+    # a given penalty is used as it is
+    coef2, _, alpha2 = _linear.fit_ridge(X, y, None, (4, 4), alpha=1e6)
+    assert alpha2 == 1e6 and np.abs(coef2).max() < np.abs(coef).max() / 100
 
 
 def test_blend_weight_takes_the_lowest_loss_and_prefers_the_network():
@@ -72,6 +76,12 @@ def test_blend_weight_takes_the_lowest_loss_and_prefers_the_network():
     y2, net2, lin2 = np.array([[0.0], [5.0]]), np.array([[0.0], [0.0]]), y[:2] + 5
     assert _linear.blend_weight(mse, y2, net2, lin2, np.array([1.0, 0.0])) == 1.0
     assert _linear.blend_weight(mse, y2, net2, lin2, np.array([0.0, 1.0])) == 0.0
+    # a blend outside the loss's domain is never chosen: poisson's log of a
+    # negative count
+    counts = np.array([[1.0], [3.0]])
+    poisson = keras.losses.get("poisson")
+    near, negative = counts + 0.5, np.full((2, 1), -50.0)
+    assert _linear.blend_weight(poisson, counts, near, negative) == 1.0
 
 
 # --- the estimator ---------------------------------------------------------------
@@ -191,7 +201,7 @@ def test_the_blend_is_saved_and_loaded(noisy_line, tmp_path):
 def test_a_wrong_value_is_refused_before_training(noisy_line):
     X, y = noisy_line
     reg = blended(linear_blend="yes")
-    expected = r"`linear_blend`: expected True or False"
+    expected = r"`linear_blend`: expected True, False or 'auto'"
     with pytest.raises(InvalidParameterError, match=expected):
         reg.fit(X, y)
     assert not hasattr(reg, "model_")
@@ -215,3 +225,24 @@ def test_the_other_regressors_have_no_blend():
     )
     assert not hasattr(conv, "blend_weight_")
     assert "linear_blend" not in conv.get_params()
+
+
+def test_a_design_too_large_for_memory_keeps_the_network_alone(noisy_line, monkeypatch):
+    X, y = noisy_line
+    assert _linear.fits_in_memory(len(X), X.shape[1], ())
+    monkeypatch.setattr(_linear, "MAX_DESIGN_VALUES", len(X) * X.shape[1] - 1)
+    reg = blended().fit(X, y)
+    assert reg.blend_weight_ == 1.0 and reg.linear_coef_ is None
+
+
+def test_auto_blends_below_its_row_threshold_and_true_at_any_size(
+    noisy_line, monkeypatch
+):
+    X, y = noisy_line
+    assert training.auto_linear_blend(training.AUTO_BLEND_MAX_ROWS - 1)
+    assert not training.auto_linear_blend(training.AUTO_BLEND_MAX_ROWS)
+    monkeypatch.setattr(training, "AUTO_BLEND_MAX_ROWS", len(X))  # X is too large
+    auto = blended().fit(X, y)
+    assert auto.blend_weight_ == 1.0 and auto.linear_coef_ is None
+    forced = blended(linear_blend=True).fit(X, y)
+    assert forced.blend_weight_ < 1.0

@@ -230,7 +230,7 @@ def search_space(estimator) -> SearchSpace:
         (``anneal_fraction`` 0-1), the refit on every row after it
         (``refit``: "auto" or False), for classifiers label smoothing
         (0-0.2), for regressors the blend with a ridge regression
-        (``linear_blend``: True or False). Conv
+        (``linear_blend``: "auto" or False). Conv
         estimators: 1-3 blocks of doubling filters (8-64 first), kernel
         size, spatial dropout, a head of 1-2 layers, dropout, random
         translation and rotation, learning rate and batch size.
@@ -249,7 +249,7 @@ def search_space(estimator) -> SearchSpace:
         if "label_smoothing" in params:  # classifiers
             entries["label_smoothing"] = D.FloatDistribution(0.0, 0.2)
         if "linear_blend" in params:  # NeuralRegressor
-            entries["linear_blend"] = D.CategoricalDistribution([True, False])
+            entries["linear_blend"] = D.CategoricalDistribution(["auto", False])
     else:
         entries = _wrapper_space(D)
     return SearchSpace(entries).with_prefix(prefix)

@@ -79,6 +79,8 @@ def plateau_schedule(monitored, learning_rate, patience, min_delta):
 def test_same_seed_same_predictions_other_seed_other(make, iris, regression_data):
     X, y = data_for(make, iris, regression_data)
     kw = dict(dropout=0.2, early_stopping=True, validation_fraction=0.2, epochs=4)
+    if make == "NeuralRegressor":  # the network's seeding: on this linear
+        kw["linear_blend"] = False  # target the blend may be the ridge alone
     a = outputs(tiny(make, random_state=3, **kw).fit(X, y), X)
     b = outputs(tiny(make, random_state=3, **kw).fit(X, y), X)
     c = outputs(tiny(make, random_state=4, **kw).fit(X, y), X)

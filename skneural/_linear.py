@@ -158,8 +158,11 @@ def blend_weight(loss, y, network, linear, sample_weight=None) -> float:
     float
         Of the weights in :data:`BLEND_WEIGHTS`, the one of lowest mean loss;
         among equal losses the largest (the network alone, 1.0, unless the
-        blend is better). A blend whose loss is not finite is never chosen.
+        blend is better). A blend whose loss is not finite is never chosen;
+        held-out rows whose weights sum to 0 keep the network alone.
     """
+    if sample_weight is not None and not np.sum(sample_weight) > 0:
+        return 1.0  # held-out rows that all weigh nothing tell nothing
     y = np.asarray(y, dtype=np.float32).reshape(network.shape)
     losses = []
     for w in BLEND_WEIGHTS:

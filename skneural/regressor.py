@@ -83,7 +83,7 @@ class BaseNeuralRegressor(RegressorMixin, BaseNeuralEstimator):
     def _training_config(self) -> TrainingConfig:
         config = super()._training_config()
         if self._blends:  # checked before any training
-            name, value = type(self).__name__, self.linear_blend
+            name, value = type(self).__name__, getattr(self, "linear_blend", False)
             _auto_or(P.check_bool, name, "linear_blend", value, "True, False")
         return config
 
@@ -107,7 +107,7 @@ class BaseNeuralRegressor(RegressorMixin, BaseNeuralEstimator):
         n_rows = len(x) + len(validation[0])
         cards = tuple(getattr(self.feature_encoder_, "cardinalities_", ()))
         row_loss = _row_loss(self._network.model.loss)
-        blend = self.linear_blend
+        blend = getattr(self, "linear_blend", False)  # absent: saved before it
         if isinstance(blend, str):  # "auto"
             blend = auto_linear_blend(n_rows)
         fits = _linear.fits_in_memory(n_rows, x.shape[1], cards)

@@ -82,6 +82,8 @@ def test_blend_weight_takes_the_lowest_loss_and_prefers_the_network():
     poisson = keras.losses.get("poisson")
     near, negative = counts + 0.5, np.full((2, 1), -50.0)
     assert _linear.blend_weight(poisson, counts, near, negative) == 1.0
+    # rows that weigh nothing tell nothing: the network alone
+    assert _linear.blend_weight(mse, y, network, linear, np.zeros(4)) == 1.0
 
 
 # --- the estimator ---------------------------------------------------------------
@@ -246,3 +248,11 @@ def test_auto_blends_below_its_row_threshold_and_true_at_any_size(
     assert auto.blend_weight_ == 1.0 and auto.linear_coef_ is None
     forced = blended(linear_blend=True).fit(X, y)
     assert forced.blend_weight_ < 1.0
+
+
+def test_an_estimator_unpickled_from_before_the_parameter_fits_without_it(noisy_line):
+    X, y = noisy_line
+    reg = blended()
+    del reg.linear_blend  # as a pickle of an older version holds it
+    reg.fit(X, y)
+    assert reg.blend_weight_ == 1.0 and reg.linear_coef_ is None

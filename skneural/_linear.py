@@ -22,7 +22,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from sklearn.linear_model import Ridge, RidgeCV
 
 from .backend import keras
 
@@ -104,6 +103,9 @@ def fit_ridge(
     alpha : float
         The penalty used.
     """
+    # on the first blend, not with the estimators (64 ms of import time)
+    from sklearn.linear_model import Ridge, RidgeCV
+
     y2 = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
     inputs = design(X, cardinalities)
     if alpha is None:

@@ -80,6 +80,18 @@ def backend_name() -> str:
     return keras.backend.backend()
 
 
+def to_numpy(value) -> np.ndarray:
+    """A NumPy copy of a Keras variable or a backend tensor.
+
+    A variable is read through its own ``numpy()``: TensorFlow's variables
+    have an ``__array__`` without NumPy 2's ``copy`` keyword, which
+    ``keras.ops.convert_to_numpy`` would trip with a DeprecationWarning.
+    """
+    if isinstance(value, keras.Variable):
+        return np.array(value.numpy())
+    return keras.ops.convert_to_numpy(value)
+
+
 def versions() -> dict[str, str]:
     """The versions of skneural, Keras (and its backend) and scikit-learn.
 

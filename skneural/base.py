@@ -260,20 +260,7 @@ class BaseNeuralEstimator(BaseEstimator):
         records (or checks) ``n_features_in_`` and ``feature_names_in_``.
         """
         name = type(self).__name__
-        odd = [
-            str(c)
-            for c, dt in X.dtypes.items()
-            if pd.api.types.is_datetime64_any_dtype(dt)
-            or pd.api.types.is_timedelta64_dtype(dt)
-            or pd.api.types.is_complex_dtype(dt)
-        ]
-        if odd:
-            shown = ", ".join(map(repr, odd[:5]))
-            raise DataError(
-                f"{name} cannot use the column(s) {shown}: dates, durations and "
-                "complex numbers are not features as they are. Derive numbers from "
-                "them (e.g. the year, the day of week, seconds) or drop them."
-            )
+        _refuse_dates(X, name)
         if X.shape[1] == 0:
             raise DataError(
                 f"0 feature(s) (shape={X.shape}) while a minimum of 1 is required "
@@ -1049,9 +1036,29 @@ def _check_sample_weight(sample_weight, n: int) -> np.ndarray | None:
     return sw.copy()
 
 
+def _refuse_dates(X: pd.DataFrame, name: str) -> None:
+    """Refuse date, duration and complex columns, saying what to derive instead."""
+    odd = [
+        str(c)
+        for c, dt in X.dtypes.items()
+        if pd.api.types.is_datetime64_any_dtype(dt)
+        or pd.api.types.is_timedelta64_dtype(dt)
+        or isinstance(dt, pd.PeriodDtype)
+        or pd.api.types.is_complex_dtype(dt)
+    ]
+    if odd:
+        shown = ", ".join(map(repr, odd[:5])) + (" ..." if len(odd) > 5 else "")
+        raise DataError(
+            f"{name} cannot use the column(s) {shown}: dates, periods, durations "
+            "and complex numbers are not features as they are. Derive numbers from "
+            "them (e.g. the year, the day of week, seconds) or drop them."
+        )
+
+
 def _check_numeric_features(X, name: str) -> None:
     """Refuse text or categorical features with a message that says what to do."""
     if isinstance(X, pd.DataFrame):
+        _refuse_dates(X, name)
         bad = [
             c
             for c, dt in X.dtypes.items()

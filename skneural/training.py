@@ -23,7 +23,7 @@ import numpy as np
 
 from ._params import did_you_mean, fail
 from ._routing import instantiate
-from .backend import keras
+from .backend import keras, to_numpy
 from .exceptions import DivergenceError, InvalidParameterError
 
 #: Hidden-layer activations, with scikit-learn's names as aliases.
@@ -814,7 +814,7 @@ def rate_is_settable(optimizer) -> bool:
 
 def current_rate(optimizer) -> float:
     """The learning rate ``optimizer`` steps with now."""
-    return float(keras.ops.convert_to_numpy(optimizer.learning_rate))
+    return float(to_numpy(optimizer.learning_rate))
 
 
 class EpochRates(keras.callbacks.Callback):
@@ -867,7 +867,7 @@ def snapshot(model) -> list:
     variables = list(model.variables)
     if getattr(model, "optimizer", None) is not None:
         variables += list(model.optimizer.variables)
-    return [(v, keras.ops.convert_to_numpy(v).copy()) for v in variables]
+    return [(v, to_numpy(v)) for v in variables]
 
 
 def restore(saved: list) -> None:

@@ -303,6 +303,16 @@ def test_bad_tables_get_clear_errors(table):
     dated = frame.assign(when=pd.Timestamp("2026-01-01"))
     with pytest.raises(ValueError, match=r"column\(s\) 'when': dates"):
         est.fit(dated, signal > 1)
+    # a table of numbers and dates alone (no categories, nothing missing)
+    numbers = frame.select_dtypes("number")
+    for column in (
+        pd.date_range("2026-01-01", periods=len(frame)),
+        pd.to_timedelta(np.arange(len(frame)), unit="h"),
+        pd.period_range("2026-01", periods=len(frame), freq="M"),
+    ):
+        with pytest.raises(ValueError, match=r"column\(s\) 'when': dates, periods"):
+            est.fit(numbers.assign(when=column), signal > 1)
+    assert not hasattr(est, "n_features_in_")
     fitted = tiny("NeuralClassifier", epochs=1).fit(frame, signal > 1)
     with pytest.raises(ValueError, match="Feature names seen at fit time, yet now"):
         fitted.predict(frame.iloc[:, :4])

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import warnings
 
+import numpy as np
 import pytest
 
-from skneural import InvalidParameterError, KerasRegressor
-from skneural.backend import keras
+from skneural import InvalidParameterError, KerasRegressor, NeuralRegressor
+from skneural.backend import keras, to_numpy
 from skneural.training import (
     AUTO_EARLY_STOPPING_ROWS,
     TrainingConfig,
@@ -85,3 +87,24 @@ def test_an_unknown_route_is_an_invalid_parameter_and_a_value_error():
     with pytest.raises(InvalidParameterError, match="unknown routing prefix") as e:
         KerasRegressor().set_params(optimiser__learning_rate=0.1)
     assert isinstance(e.value, ValueError)
+
+
+def test_reading_variables_gives_copies_without_numpy_2_warnings():
+    # TensorFlow's variables have an __array__ without NumPy 2's `copy`
+    # keyword: keras.ops.convert_to_numpy on one warns; to_numpy does not
+    variable = keras.Variable(np.arange(3, dtype="float32"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = to_numpy(variable)
+    np.testing.assert_array_equal(out, [0, 1, 2])
+    variable.assign(np.zeros(3, "float32"))
+    np.testing.assert_array_equal(out, [0, 1, 2])  # a copy
+
+
+def test_a_default_fit_reads_its_weights_without_numpy_2_warnings():
+    X = np.random.default_rng(0).normal(size=(300, 3))
+    y = X[:, 0]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        NeuralRegressor(epochs=2, random_state=0).fit(X, y)
+    assert not [w for w in caught if "__array__" in str(w.message)]

@@ -61,6 +61,12 @@ class DenseArchitectureMixin:
             **self._dense_params(),
             "numeric_embedding": embedding,
             "ensemble_size": int(members),
+            # an estimator pickled before the parameter fits without it
+            "scaling_layer": P.check_bool(
+                type(self).__name__,
+                "scaling_layer",
+                getattr(self, "scaling_layer", False),
+            ),
         }
 
     def _dense_params(self) -> dict:

@@ -69,7 +69,17 @@ default="auto"
         network whatever the data size. Without hidden
         layers there is one network (an average of linear models is linear).
         ``history_`` shows the mean of the members' training losses and the
-        validation loss of their average."""
+        validation loss of their average.
+    scaling_layer : bool, default=True
+        Multiply each input of the first hidden layer (numbers, their
+        embeddings, category embeddings) by a learned scale of its own,
+        started at 1 and learning 6 times faster than the other weights
+        (:class:`~skneural.architectures.table.ScalingLayer`; RealMLP,
+        Holzmüller et al. 2024). Within a few epochs the network turns down
+        the columns that carry no signal, before its hidden layer has fitted
+        their noise: networks are otherwise much less robust to
+        uninformative columns than trees. Without hidden layers there is
+        none."""
 
 STANDARDIZE_TARGET = """\
 standardize_target : bool or "auto", default="auto"

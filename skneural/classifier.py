@@ -323,6 +323,7 @@ class NeuralClassifier(DenseArchitectureMixin, BaseNeuralClassifier):  # noqa: D
         numeric_embedding: str | None = "auto",
         ensemble_size: int | str = "auto",
         label_smoothing: float | str = "auto",
+        scaling_layer: bool = True,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -359,6 +360,7 @@ class NeuralClassifier(DenseArchitectureMixin, BaseNeuralClassifier):  # noqa: D
         self.numeric_embedding = numeric_embedding
         self.ensemble_size = ensemble_size
         self.label_smoothing = label_smoothing
+        self.scaling_layer = scaling_layer
 
 
 class ConvClassifier(ConvArchitectureMixin, BaseNeuralClassifier):  # noqa: D101

@@ -305,6 +305,7 @@ class NeuralRegressor(DenseArchitectureMixin, BaseNeuralRegressor):  # noqa: D10
         ensemble_size: int | str = "auto",
         standardize_target: bool | str = "auto",
         linear_blend: bool | str = "auto",
+        scaling_layer: bool = True,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -341,6 +342,7 @@ class NeuralRegressor(DenseArchitectureMixin, BaseNeuralRegressor):  # noqa: D10
         self.ensemble_size = ensemble_size
         self.standardize_target = standardize_target
         self.linear_blend = linear_blend
+        self.scaling_layer = scaling_layer
 
 
 class ConvRegressor(ConvArchitectureMixin, BaseNeuralRegressor):  # noqa: D101

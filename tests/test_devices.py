@@ -191,7 +191,9 @@ report["one_device_loss"] = one.history_["loss"]
 report["prediction_gap"] = float(
     np.max(np.abs(one.predict(X) - script["reg"].predict(X))) / np.std(y)
 )
-settings = dict(hidden_layer_sizes=(8,), epochs=3, batch_size=32,
+# 6 epochs: after 3, the two runs' accuracies still swing by a few points
+# with the replicas' order of summation (their losses agree)
+settings = dict(hidden_layer_sizes=(8,), epochs=6, batch_size=32,
                 learning_rate=0.03, random_state=0, numeric_embedding=None)
 for name, distribute in (("mirrored", "mirrored"), ("one_device", None)):
     clf = NeuralClassifier(distribute=distribute, **settings).fit(X, labels)

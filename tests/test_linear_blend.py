@@ -130,7 +130,9 @@ def test_a_table_blends_with_its_categories_one_hot():
         + pd.Series(colour).map({"red": 2.0, "green": 0.0, "blue": -2.0}).to_numpy()
     )
     X = pd.DataFrame({"size": size, "colour": pd.Categorical(colour)})
-    reg = blended().fit(X, y + rng.normal(0, 1.0, 300))
+    # without the scaling layer the tiny network leaves the ridge regression
+    # a share of this nearly linear target (with it, here, the network alone)
+    reg = blended(scaling_layer=False).fit(X, y + rng.normal(0, 1.0, 300))
     cards = reg.feature_encoder_.cardinalities_
     assert reg.blend_weight_ < 1.0  # one coefficient per number and code:
     assert reg.linear_coef_.shape == (1 + sum(cards), 1)

@@ -76,6 +76,12 @@ def test_linear_blend_is_searched_for_neural_regressors_only():
     assert "linear_blend" not in search_space(tiny("ConvRegressor"))
 
 
+def test_the_scaling_layer_is_searched_for_the_dense_estimators():
+    for est in (NeuralClassifier(), tiny("NeuralRegressor")):
+        assert search_space(est)["scaling_layer"].choices == (True, False)
+    assert "scaling_layer" not in search_space(tiny("ConvClassifier"))
+
+
 def test_widths_are_powers_of_two():
     trial = optuna.trial.FixedTrial(
         {"h.n_layers": 3, "h.first_log2": 7, "f.n_layers": 3, "f.first_log2": 3}
@@ -107,17 +113,23 @@ def test_tune_a_pipeline(iris):
     )
     result = tune(pipe, X, y, n_trials=3, cv=2, random_state=0, show_progress_bar=False)
     assert len(result.trials_dataframe()) == 3
-    assert set(result.best_params_) == set(search_space(pipe))
+    space = search_space(pipe)
+    for trial in result.study_.trials[1:]:  # drawn: every parameter of the space
+        assert set(space(optuna.trial.FixedTrial(trial.params))) == set(space)
     # The best trial is the highest-scoring one, and it learnt (chance: 0.33;
-    # the three trials score 0.81, 0.92 and 0.72 here).
+    # the three trials score 0.81 (the estimator as given), 0.68 and 0.72 here:
+    # its best parameters are then none, the estimator's own).
     assert result.best_score_ == max(t.value for t in result.study_.trials)
+    best = result.study_.best_trial
+    if best.user_attrs.get("as_given"):
+        assert result.best_params_ == {}
+    else:
+        assert set(result.best_params_) == set(space)
     assert result.best_score_ > 0.8
     assert result.best_estimator_.score(X, y) > 0.85
-    assert (
-        result.best_estimator_["net"].get_params()["hidden_layer_sizes"]
-        == (result.best_params_["net__hidden_layer_sizes"])
-    )
-    best = result.study_.best_trial
+    assert result.best_estimator_["net"].get_params()[
+        "hidden_layer_sizes"
+    ] == result.best_params_.get("net__hidden_layer_sizes", (16,))
     assert len(best.user_attrs["fold_scores"]) == 2
     assert result.best_score_ == pytest.approx(np.mean(best.user_attrs["fold_scores"]))
     assert pipe["net"].callbacks is None  # the caller's estimator untouched

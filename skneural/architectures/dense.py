@@ -8,7 +8,7 @@ from ..backend import keras
 from ..meta import Meta
 from .blocks import dense_head, regularizer
 from .ensemble import PackedEnsemble
-from .table import PeriodicEmbedding, TableEmbedding, embedding_layout
+from .table import PeriodicEmbedding, ScalingLayer, TableEmbedding, embedding_layout
 
 
 def build_dense_network(
@@ -23,6 +23,7 @@ def build_dense_network(
     l2: float = 0.0,
     numeric_embedding: str | None = None,
     ensemble_size: int = 1,
+    scaling_layer: bool = False,
     name: str = "dense_network",
 ):
     """Build an uncompiled multilayer perceptron for the task in ``meta``.
@@ -55,6 +56,10 @@ def build_dense_network(
         and output layers, trained on their own losses and averaged (see
         :mod:`skneural.architectures.ensemble`). Without hidden layers there
         is one (averaging linear models gives a linear model).
+    scaling_layer : bool, default=False
+        Put a :class:`~skneural.architectures.table.ScalingLayer` (a learned
+        scale per input, for each member its own) before the first hidden
+        layer. Without hidden layers there is none.
     name : str, default="dense_network"
         Name of the returned model.
 
@@ -88,6 +93,8 @@ def build_dense_network(
         )
     elif embedded:
         x = _embed(x, meta, periodic, n_numeric)
+    if scaling_layer and hidden_layer_sizes:
+        x = ScalingLayer(name="scaling")(x)
     outputs = dense_head(
         x,
         meta,

@@ -14,6 +14,7 @@ from .ensemble import WrappingInitializer
 __all__ = [
     "OneHotStart",
     "PeriodicEmbedding",
+    "ScalingLayer",
     "TableEmbedding",
     "embedding_dims",
     "embedding_layout",
@@ -400,4 +401,64 @@ class PeriodicEmbedding(keras.layers.Layer):
             sigma=list(self.sigma) if isinstance(self.sigma, tuple) else self.sigma,
             seed=self.seed,
         )
+        return config
+
+
+@keras.saving.register_keras_serializable(package="skneural")
+class ScalingLayer(keras.layers.Layer):
+    """Multiply each input by a learned scale of its own, started at 1.
+
+    The "scaling layer" of RealMLP (Holzmüller et al. 2024, "Better by
+    Default"): a diagonal weight between the (embedded) inputs and the
+    first hidden layer. It learns ``lr_factor`` times faster than the other
+    weights, so that within a few epochs the inputs that carry no signal are
+    turned down and the ones that do are turned up, before the hidden
+    layer has fitted the noise of the uninformative ones (networks are
+    otherwise far less robust to uninformative columns than trees:
+    Grinsztajn et al. 2022).
+
+    The scale is stored divided by ``lr_factor`` and multiplied back in
+    :meth:`call`: with Adam-like optimizers, whose steps do not depend on
+    the size of the gradient, that is the same as a learning rate
+    ``lr_factor`` times larger for this weight alone.
+
+    Parameters
+    ----------
+    lr_factor : float, default=6.0
+        How much faster the scale learns than the other weights.
+
+    Input shape: ``(batch, ..., width)``; one scale per input value (after
+    the batch axis), e.g. one per member and value for a packed ensemble's
+    ``(batch, members, width)``.
+    """
+
+    def __init__(self, lr_factor: float = 6.0, **kwargs):
+        super().__init__(**kwargs)
+        self.lr_factor = float(lr_factor)
+        if not self.lr_factor > 0:
+            raise InvalidParameterError(
+                f"ScalingLayer: invalid `lr_factor`: expected a positive number. "
+                f"Received: lr_factor={lr_factor!r}."
+            )
+
+    def build(self, input_shape):
+        """Create the scale (stored divided by ``lr_factor``)."""
+        self.scale = self.add_weight(
+            shape=tuple(input_shape[1:]),
+            initializer=keras.initializers.Constant(1.0 / self.lr_factor),
+            name="scale",
+        )
+
+    def call(self, inputs):
+        """The inputs, each times its scale."""
+        return inputs * (self.scale * self.lr_factor)
+
+    def compute_output_shape(self, input_shape):
+        """The input's shape."""
+        return input_shape
+
+    def get_config(self):
+        """The layer's arguments, as plain values."""
+        config = super().get_config()
+        config.update(lr_factor=self.lr_factor)
         return config

@@ -181,6 +181,7 @@ def _dense_space(D) -> dict:
         "l2": D.FloatDistribution(1e-7, 1e-2, log=True),
         "batch_normalization": D.CategoricalDistribution([False, True]),
         "numeric_embedding": D.CategoricalDistribution(["periodic", None]),
+        "scaling_layer": D.CategoricalDistribution([True, False]),
         **_training_space(D),
         "batch_size": D.CategoricalDistribution(["auto", 32, 64, 128, 256]),
         "ensemble_size": D.CategoricalDistribution(["auto", 1, 4]),

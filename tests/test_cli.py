@@ -873,3 +873,22 @@ def test_atomic_write_leaves_the_old_file_on_failure(tmp_path):
     with atomic_write(path) as handle:
         handle.write(b"new")
     assert path.read_bytes() == b"new"
+
+
+def test_importances_of_a_short_study_print_no_warnings():
+    optuna = pytest.importorskip("optuna")
+    from skneural.app.cli.tune import _importances
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
+    study.tell(study.ask(), -5.0)  # as tune's first trial: no parameters drawn
+    for _ in range(6):  # ... a "regime" of one trial for each parameter
+        trial = study.ask()
+        rate = trial.suggest_float("rate", 1e-4, 1e-1, log=True)
+        trial.suggest_categorical("kind", ["a", "b"])
+        study.tell(trial, float(np.log(rate)))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        importances = _importances(study)
+    assert set(importances) == {"rate", "kind"}
+    assert not [w for w in caught if "less than 2 trials" in str(w.message)]

@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import keras
@@ -154,7 +155,10 @@ def test_summary_and_figures(tmp_path, iris, capsys):
     assert "3 trials: 3 complete" in printed and "Best trials:" in printed
     assert "learning_rate" in result.summary(top=2)
     assert result.best_estimator_ is None
-    paths = result.save_figures(tmp_path / "figures")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        paths = result.save_figures(tmp_path / "figures")
+    assert not [w for w in caught if "less than 2 trials" in str(w.message)]
     assert sorted(p.name for p in paths) == [
         "optimization_history.png",
         "param_importances.png",

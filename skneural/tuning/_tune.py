@@ -174,6 +174,9 @@ class TuneResult:
         written = []
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+            # the first trial (the estimator as given) draws no parameters: a
+            # "regime" of its own, too small for the importance evaluator
+            warnings.filterwarnings("ignore", message="Some regimes for parameter")
             for name, plot in figures.items():
                 ax = plot(self.study_)
                 path = folder / f"{name}.png"

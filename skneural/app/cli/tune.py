@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -160,7 +161,11 @@ def _importances(study) -> dict[str, float]:
     if len(complete) < 3:
         return {}
     try:
-        values = optuna.importance.get_param_importances(study)
+        with warnings.catch_warnings():
+            # "Some regimes for parameter ... have less than 2 trials": true of
+            # every short study (the report gives the number of trials)
+            warnings.filterwarnings("ignore", message="Some regimes for parameter")
+            values = optuna.importance.get_param_importances(study)
     except (RuntimeError, ValueError):
         return {}
     return {k: round(float(v), 4) for k, v in values.items()}

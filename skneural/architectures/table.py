@@ -420,7 +420,8 @@ class ScalingLayer(keras.layers.Layer):
     The scale is stored divided by ``lr_factor`` and multiplied back in
     :meth:`call`: with Adam-like optimizers, whose steps do not depend on
     the size of the gradient, that is the same as a learning rate
-    ``lr_factor`` times larger for this weight alone.
+    ``lr_factor`` times larger for this weight alone (with plain SGD, whose
+    steps follow the gradient's size, ``lr_factor ** 2`` times).
 
     Parameters
     ----------

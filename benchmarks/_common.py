@@ -13,15 +13,17 @@ RESULTS = Path(__file__).parent / "results"
 
 
 #: The network scikit-learn's MLP builds, for the engine benchmarks: plain
-#: inputs, a fixed learning rate, every epoch run, one network, no dropout
-#: (the tabular defaults would add an embedding, stop early, pack 4 networks
-#: below 10,000 rows and drop 10% of the hidden units in training).
+#: inputs, a fixed learning rate, every epoch run, one network, no dropout,
+#: no scaling layer (the tabular defaults would add an embedding, stop early,
+#: pack 4 networks below 10,000 rows, drop 10% of the hidden units in
+#: training and scale each input of the first hidden layer).
 SAME_NETWORK = dict(
     numeric_embedding=None,
     learning_rate=0.001,
     early_stopping=False,
     ensemble_size=1,
     dropout=0.0,
+    scaling_layer=False,
 )
 
 

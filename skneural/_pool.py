@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from ._portable import portable
-from .backend import keras
+from .backend import keras, to_numpy
 from .devices import Placement
 from .exceptions import ModelFileError
 
@@ -53,11 +53,9 @@ class Network:
         if optimizer is not None and not optimizer.built:
             optimizer.build(model.trainable_variables)
         self.optimizer_start = (
-            [np.array(v.numpy()) for v in optimizer.variables]
-            if optimizer is not None
-            else []
+            [to_numpy(v) for v in optimizer.variables] if optimizer is not None else []
         )
-        self.weights_start = {v.path: np.array(v.numpy()) for v in model.variables}
+        self.weights_start = {v.path: to_numpy(v) for v in model.variables}
         self.placement = Placement(None)
 
     def __getstate__(self):

@@ -105,13 +105,14 @@ class BaseNeuralRegressor(RegressorMixin, BaseNeuralEstimator):
         if validation is None or not isinstance(x, np.ndarray) or x.ndim != 2:
             return  # no held-out rows, or sparse rows
         n_rows = len(x) + len(validation[0])
-        cards = tuple(getattr(self.feature_encoder_, "cardinalities_", ()))
-        row_loss = _row_loss(self._network.model.loss)
         blend = getattr(self, "linear_blend", False)  # absent: saved before it
         if isinstance(blend, str):  # "auto"
             blend = auto_linear_blend(n_rows)
-        fits = _linear.fits_in_memory(n_rows, x.shape[1], cards)
-        if blend and fits and row_loss is not None:
+        if not blend:
+            return
+        cards = tuple(getattr(self.feature_encoder_, "cardinalities_", ()))
+        row_loss = _row_loss(self._network.model.loss)
+        if row_loss is not None and _linear.fits_in_memory(n_rows, x.shape[1], cards):
             self._fit_blend(fit_data, cards, row_loss)
 
     def _fit_blend(self, fit_data: dict, cards: tuple, row_loss) -> None:

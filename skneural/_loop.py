@@ -30,6 +30,8 @@ by the wrappers.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from ._pool import _leaf_layers
@@ -241,6 +243,19 @@ def _with_weights(x, y, sample_weight) -> tuple:
     return (x, y) if sample_weight is None else (x, y, sample_weight)
 
 
+def _graph(tf, fn, **kwargs):
+    """``tf.function(fn, **kwargs)`` for a closure made for one network.
+
+    TensorFlow counts a function's traces by its Python code object, so the
+    closures of every network (one per fit, each traced once) share one
+    count, and after a few fits -- a grid search over widths, the folds of a
+    cross-validation -- it warns of "excessive retracing" that does not
+    happen. A ``functools.partial`` has no code object of its own: each
+    network's function is counted alone, and a real retrace still warns.
+    """
+    return tf.function(functools.partial(fn), **kwargs)
+
+
 class _TensorFlowRunner:
     """Epoch and evaluation functions as ``tf.function`` graphs.
 
@@ -295,7 +310,8 @@ class _TensorFlowRunner:
 
                 tf.while_loop(lambda i: i < steps, body, (tf.constant(0),))
 
-            fn = self._train[key] = tf.function(
+            fn = self._train[key] = _graph(
+                tf,
                 epoch,
                 autograph=False,
                 input_signature=[
@@ -327,7 +343,8 @@ class _TensorFlowRunner:
 
                 tf.while_loop(lambda i: i < steps, body, (tf.constant(0),))
 
-            fn = self._eval[key] = tf.function(
+            fn = self._eval[key] = _graph(
+                tf,
                 run,
                 autograph=False,
                 input_signature=[specs, tf.TensorSpec([], tf.int32)],
@@ -348,7 +365,8 @@ class _TensorFlowRunner:
         fn = self._predict.get((spec_key, small))
         if fn is None:
             model = self.model
-            fn = self._predict[spec_key, small] = tf.function(
+            fn = self._predict[spec_key, small] = _graph(
+                tf,
                 lambda x: model(x, training=False),
                 autograph=False,
                 input_signature=[specs],

@@ -150,6 +150,24 @@ def test_one_trace_serves_every_data_size_and_batch_size(regression_data):
 
 
 @pytest.mark.skipif(
+    keras.backend.backend() != "tensorflow", reason="TensorFlow's retracing warning"
+)
+def test_many_networks_do_not_warn_of_retracing(caplog, regression_data):
+    """Each network traces its own functions once: no "excessive retracing".
+
+    TensorFlow counts traces by the Python code object; the closures of eight
+    networks of different widths would share one count and warn.
+    """
+    X, y = regression_data
+    with caplog.at_level("WARNING", logger="tensorflow"):
+        for width in range(4, 12):
+            tiny("NeuralRegressor", hidden_layer_sizes=(width,), epochs=1).fit(
+                X, y
+            ).predict(X)
+    assert not [r for r in caplog.records if "retracing" in r.getMessage()]
+
+
+@pytest.mark.skipif(
     keras.backend.backend() != "tensorflow", reason="TensorFlow's function cache"
 )
 def test_same_seed_again_does_not_empty_tensorflow_caches(monkeypatch):

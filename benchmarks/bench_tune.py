@@ -2,14 +2,17 @@
 
 scikit-learn's digits (1,797 images as 64 features, 10 classes), a
 StandardScaler + NeuralClassifier(epochs=40) pipeline, the default search
-space, 3-fold CV, the same number of trials and the same TPE seed: once with
-the median pruner (trials report their first fold's validation accuracy after
-every epoch), once without, each in a fresh process (as a tuning job runs;
-networks compiled by one run would otherwise speed up the other). Prints
-wall time, trials pruned and best scores; target: pruning >= 2x faster, best
-scores within noise of each other (the spread of fold scores).
+space, 3-fold CV, the same number of trials, two studies (TPE seeds 0 and 1,
+the network seeded alike, so that the arms draw the same trials until pruning
+changes what the sampler has seen): with the median pruner (the default; trials report their first fold's best
+validation accuracy so far after every epoch), with successive halving, and
+without pruning, each in a fresh process (as a tuning job runs; networks
+compiled by one run would otherwise speed up the other). Prints wall time,
+trials pruned and best scores; target: pruning (the default pruner) >= 2x
+faster, best scores within noise of each other (the spread of fold scores).
 
-Run:  python benchmarks/bench_tune.py [--trials 40] [--epochs 40]
+Run:  python benchmarks/bench_tune.py [--trials 40] [--epochs 40] [--seeds 0,1]
+          [--pruners "median pruner,no pruning"]
 """
 
 from __future__ import annotations
@@ -32,13 +35,18 @@ from sklearn.preprocessing import StandardScaler
 from skneural import NeuralClassifier
 from skneural.tuning import tune
 
-PRUNERS = {"median pruner": "median", "no pruning": None}
+PRUNERS = {
+    "median pruner": "median",
+    "successive halving": "successive_halving",
+    "no pruning": None,
+}
 
 
-def run(X, y, *, pruner, trials, epochs):
-    pipe = Pipeline(
-        [("scale", StandardScaler()), ("net", NeuralClassifier(epochs=epochs))]
-    )
+def run(X, y, *, pruner, trials, epochs, seed):
+    # seeded network: a trial's score depends on its parameters only, so the
+    # arms draw the same trials until pruning changes what TPE has seen
+    net = NeuralClassifier(epochs=epochs, random_state=seed)
+    pipe = Pipeline([("scale", StandardScaler()), ("net", net)])
     seconds, result = timed(
         lambda: tune(
             pipe,
@@ -47,7 +55,7 @@ def run(X, y, *, pruner, trials, epochs):
             n_trials=trials,
             cv=3,
             pruner=pruner,
-            random_state=0,
+            random_state=seed,
             refit=False,
             show_progress_bar=False,
         )
@@ -68,52 +76,78 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=40)
     parser.add_argument("--epochs", type=int, default=40)
+    parser.add_argument(
+        "--seeds", default="0,1", help="TPE (and network) seeds, one study each"
+    )
+    parser.add_argument(
+        "--pruners",
+        default=",".join(PRUNERS),
+        help="a subset of: " + ", ".join(PRUNERS),
+    )
     parser.add_argument("--only", choices=list(PRUNERS), help=argparse.SUPPRESS)
     args = parser.parse_args()
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     X, y = load_digits(return_X_y=True)
+    sizes = {"trials": args.trials, "epochs": args.epochs}
 
-    if args.only:  # one configuration, in this (fresh) process
-        row = run(
-            X, y, pruner=PRUNERS[args.only], trials=args.trials, epochs=args.epochs
-        )
-        print(json.dumps(row))
+    if args.only:  # one study, in this (fresh) process
+        seed = int(args.seeds)
+        print(json.dumps(run(X, y, pruner=PRUNERS[args.only], seed=seed, **sizes)))
         return
 
-    rows = {}
-    for name in PRUNERS:
-        sizes = ["--trials", str(args.trials), "--epochs", str(args.epochs)]
-        out = subprocess.run(
-            [sys.executable, __file__, "--only", name, *sizes],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        rows[name] = row = json.loads(out.stdout.strip().splitlines()[-1])
+    names = [n.strip() for n in args.pruners.split(",")]
+    if "no pruning" not in names or not set(names) <= set(PRUNERS):
+        parser.error(f"--pruners: names among {list(PRUNERS)}, 'no pruning' included")
+    seeds = [int(s) for s in args.seeds.split(",")]
+    rows = {name: {} for name in names}
+    for seed in seeds:
+        for name in names:
+            flags = [f"--{k}={v}" for k, v in sizes.items()] + [f"--seeds={seed}"]
+            out = subprocess.run(
+                [sys.executable, __file__, "--only", name, *flags],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            rows[name][seed] = row = json.loads(out.stdout.strip().splitlines()[-1])
+            print(
+                f"seed {seed}  {name:18s} {row['seconds']:7.1f} s  best CV accuracy "
+                f"{row['best_score']:.4f} (fold std {row['best_fold_std']:.4f})  "
+                f"{row['complete']} complete, {row['pruned']} pruned"
+            )
+    full = rows["no pruning"]
+    total = {n: sum(r["seconds"] for r in rows[n].values()) for n in names}
+    summary = {}
+    for name in names:
+        if name == "no pruning":
+            continue
+        gaps = [full[s]["best_score"] - rows[name][s]["best_score"] for s in seeds]
+        summary[name] = {
+            "speedup": total["no pruning"] / total[name],
+            "best_score_gaps": gaps,
+        }
         print(
-            f"{name:14s} {row['seconds']:7.1f} s  best CV accuracy "
-            f"{row['best_score']:.4f} (fold std {row['best_fold_std']:.4f})  "
-            f"{row['complete']} complete, {row['pruned']} pruned"
+            f"\n{name}: {summary[name]['speedup']:.2f}x faster over {len(seeds)} "
+            "studies"
+            + (" (target >= 2)" if name == "median pruner" else "")
+            + "; best score, no pruning - pruning: "
+            + ", ".join(f"{g:+.4f}" for g in gaps)
+            + " (fold std of the best trials: "
+            + ", ".join(
+                f"{rows[name][s]['best_fold_std']:.4f} / {full[s]['best_fold_std']:.4f}"
+                for s in seeds
+            )
+            + ")"
         )
-    pruned, full = rows["median pruner"], rows["no pruning"]
-    speedup = full["seconds"] / pruned["seconds"]
-    gap = full["best_score"] - pruned["best_score"]
-    print(
-        f"\npruning speed-up: {speedup:.2f}x (target >= 2)"
-        f"\nbest score, no pruning - pruning: {gap:+.4f} "
-        f"(fold std of the best trials: {pruned['best_fold_std']:.4f}, "
-        f"{full['best_fold_std']:.4f})"
-    )
     path = write(
         "bench_tune",
         {
             "dataset": "digits",
-            "trials": args.trials,
-            "epochs": args.epochs,
             "cv": 3,
-            "runs": rows,
-            "speedup": speedup,
-            "best_score_gap": gap,
+            "seeds": seeds,
+            **sizes,
+            "runs": {n: {str(s): r for s, r in v.items()} for n, v in rows.items()},
+            "summary": summary,
         },
     )
     print(f"wrote {path}")

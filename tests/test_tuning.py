@@ -225,6 +225,17 @@ def test_pruning_callback_survives_the_copy_made_for_each_fit():
     assert trial.storage.get_trial(trial._trial_id).intermediate_values == {0: 0.5}
 
 
+def test_pruning_callback_reports_the_best_score_so_far():
+    """Every trial is compared by its best epoch so far, as the pruners do."""
+    trial = optuna.create_study().ask()
+    scores = iter([0.5, 0.7, 0.6, 0.65, 0.8])
+    callback = PruningCallback(trial, lambda: next(scores))
+    for epoch in range(5):
+        callback.on_epoch_end(epoch)
+    reported = trial.storage.get_trial(trial._trial_id).intermediate_values
+    assert reported == {0: 0.5, 1: 0.7, 2: 0.7, 3: 0.7, 4: 0.8}
+
+
 def test_a_study_in_sqlite_continues(tmp_path, iris):
     X, y = iris
     url = f"sqlite:///{tmp_path / 'tuning.db'}"

@@ -30,6 +30,13 @@ HEARTBEAT_INTERVAL = 10
 class PruningCallback(keras.callbacks.Callback):
     """Report a validation score to an Optuna trial after every epoch.
 
+    The value reported is the best score of the fit so far (the running
+    maximum), so the pruner compares like with like: Optuna's median and
+    percentile pruners weigh a trial's best reported value against the other
+    trials' values at the same epoch, and with the scores themselves a trial
+    whose score wobbles from epoch to epoch would be held to its luckiest
+    epoch against the others' ordinary ones.
+
     When the trial's pruner says the trial is worse than its peers at this
     epoch, raises ``optuna.TrialPruned``: training stops there, the estimator
     is left as before the fit, and Optuna records the trial as pruned.
@@ -50,6 +57,7 @@ class PruningCallback(keras.callbacks.Callback):
         self.trial = trial
         self.score = score
         self.step_offset = step_offset
+        self.best = None
 
     def __deepcopy__(self, memo):
         # Estimators copy their callbacks for every fit: the copy must report
@@ -60,11 +68,11 @@ class PruningCallback(keras.callbacks.Callback):
         import optuna  # optional: the `tune` extra
 
         value = float(self.score())
-        step = self.step_offset + epoch
-        self.trial.report(value, step)
+        self.best = value if self.best is None else max(self.best, value)
+        self.trial.report(self.best, self.step_offset + epoch)
         if self.trial.should_prune():
             raise optuna.TrialPruned(
-                f"pruned after epoch {epoch + 1}: score {value:.4g}"
+                f"pruned after epoch {epoch + 1}: best score {self.best:.4g}"
             )
 
 
@@ -317,9 +325,13 @@ def tune(
     study_name : str, default=None
         The study's name in ``storage`` (default ``"skneural"`` there).
     pruner : {"median", "hyperband", "successive_halving", "none"}, pruner or None
-        Stops unpromising trials early. "median": a trial whose score at an
-        epoch is below the median of earlier trials at that epoch (from the
-        3rd epoch, once 5 trials are complete).
+        Stops unpromising trials early. Trials report their first fold's
+        best score so far after every epoch. "median": a trial whose best
+        score is below the median of the complete trials' at that epoch
+        (from the 3rd epoch, once 5 trials are complete).
+        "successive_halving": only the best quarter of the trials that
+        reach epochs 2, 5, 17 ... go on (with 40 epochs; Optuna's automatic
+        rungs); prunes more, and risks stopping slow starters.
     sampler : optuna sampler, default=None
         None: TPE seeded with ``random_state``.
     n_jobs : int, default=1

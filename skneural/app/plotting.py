@@ -195,7 +195,7 @@ def plot_tuning_history(trials: Sequence[Mapping[str, Any]], metric: str = "scor
     ----------
     trials : list of dict
         ``{"number", "state", "value"}`` per trial; pruned trials are shown
-        at their last reported score.
+        at their last report (the best first-fold score before pruning).
     metric : str, default="score"
 
     Returns
@@ -230,7 +230,7 @@ def plot_tuning_history(trials: Sequence[Mapping[str, Any]], metric: str = "scor
             color=_GREY,
             marker="x",
             s=22,
-            label="pruned (last report)",
+            label="pruned (best report)",
         )
     ax.set_xlabel("trial")
     ax.set_ylabel(metric)

@@ -240,7 +240,7 @@ def _tuning_section(bundle: ModelBundle) -> str:
         f"{_num(t.get('best_score'))}.</p>",
         _figure(
             plotting.plot_tuning_history(trials, t.get("metric", "score")),
-            "Score of every trial; pruned trials at their last reported score.",
+            "Score of every trial; pruned trials at their best first-fold score.",
             "tuning-history",
         ),
     ]

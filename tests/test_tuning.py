@@ -236,6 +236,17 @@ def test_pruning_callback_reports_the_best_score_so_far():
     assert reported == {0: 0.5, 1: 0.7, 2: 0.7, 3: 0.7, 4: 0.8}
 
 
+def test_pruning_callback_skips_scores_that_are_not_numbers():
+    trial = optuna.create_study().ask()
+    scores = iter([float("nan"), 0.5, float("nan"), 0.4])
+    callback = PruningCallback(trial, lambda: next(scores))
+    for epoch in range(4):
+        callback.on_epoch_end(epoch)
+    reported = trial.storage.get_trial(trial._trial_id).intermediate_values
+    assert np.isnan(reported[0])
+    assert [reported[k] for k in (1, 2, 3)] == [0.5, 0.5, 0.5]
+
+
 def test_a_study_in_sqlite_continues(tmp_path, iris):
     X, y = iris
     url = f"sqlite:///{tmp_path / 'tuning.db'}"

@@ -57,7 +57,7 @@ class PruningCallback(keras.callbacks.Callback):
         self.trial = trial
         self.score = score
         self.step_offset = step_offset
-        self.best = None
+        self.best = float("nan")
 
     def __deepcopy__(self, memo):
         # Estimators copy their callbacks for every fit: the copy must report
@@ -68,7 +68,7 @@ class PruningCallback(keras.callbacks.Callback):
         import optuna  # optional: the `tune` extra
 
         value = float(self.score())
-        self.best = value if self.best is None else max(self.best, value)
+        self.best = float(np.fmax(self.best, value))  # NaN: no score yet
         self.trial.report(self.best, self.step_offset + epoch)
         if self.trial.should_prune():
             raise optuna.TrialPruned(

@@ -4,9 +4,9 @@ scikit-learn's digits (1,797 images as 64 features, 10 classes), a
 StandardScaler + NeuralClassifier(epochs=40) pipeline, the default search
 space, 3-fold CV, the same number of trials, two studies (TPE seeds 0 and 1,
 the network seeded alike, so that the arms draw the same trials until pruning
-changes what the sampler has seen): with the median pruner (the default; trials report their first fold's best
-validation accuracy so far after every epoch), with successive halving, and
-without pruning, each in a fresh process (as a tuning job runs; networks
+changes what the sampler has seen): with the median pruner (the default;
+trials report their first fold's best validation accuracy so far after every
+epoch), with successive halving, and without pruning, each in a fresh process (as a tuning job runs; networks
 compiled by one run would otherwise speed up the other). Prints wall time,
 trials pruned and best scores; target: pruning (the default pruner) >= 2x
 faster, best scores within noise of each other (the spread of fold scores).

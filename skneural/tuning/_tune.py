@@ -76,6 +76,16 @@ class PruningCallback(keras.callbacks.Callback):
             )
 
 
+def ignore_importance_regimes() -> None:
+    """Ignore Optuna's "Some regimes for parameter ... less than 2 trials".
+
+    Call inside ``warnings.catch_warnings()``, around parameter importances:
+    the first trial (the estimator as given) draws no parameters, a "regime"
+    of its own that every study has, too small for the importance evaluator.
+    """
+    warnings.filterwarnings("ignore", message="Some regimes for parameter")
+
+
 class TuneResult:
     """What :func:`tune` found.
 
@@ -182,9 +192,7 @@ class TuneResult:
         written = []
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
-            # the first trial (the estimator as given) draws no parameters: a
-            # "regime" of its own, too small for the importance evaluator
-            warnings.filterwarnings("ignore", message="Some regimes for parameter")
+            ignore_importance_regimes()
             for name, plot in figures.items():
                 ax = plot(self.study_)
                 path = folder / f"{name}.png"

@@ -157,14 +157,14 @@ def _check_study_fits(study, model, url: str) -> None:
 def _importances(study) -> dict[str, float]:
     import optuna  # heavy
 
+    from ...tuning._tune import ignore_importance_regimes
+
     complete = study.get_trials(states=(optuna.trial.TrialState.COMPLETE,))
     if len(complete) < 3:
         return {}
     try:
         with warnings.catch_warnings():
-            # "Some regimes for parameter ... have less than 2 trials": true of
-            # every short study (the report gives the number of trials)
-            warnings.filterwarnings("ignore", message="Some regimes for parameter")
+            ignore_importance_regimes()
             values = optuna.importance.get_param_importances(study)
     except (RuntimeError, ValueError):
         return {}

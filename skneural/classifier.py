@@ -324,6 +324,7 @@ class NeuralClassifier(DenseArchitectureMixin, BaseNeuralClassifier):  # noqa: D
         ensemble_size: int | str = "auto",
         label_smoothing: float | str = "auto",
         scaling_layer: bool = True,
+        scaling_l1: float | str = "auto",
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -361,6 +362,7 @@ class NeuralClassifier(DenseArchitectureMixin, BaseNeuralClassifier):  # noqa: D
         self.ensemble_size = ensemble_size
         self.label_smoothing = label_smoothing
         self.scaling_layer = scaling_layer
+        self.scaling_l1 = scaling_l1
 
 
 class ConvClassifier(ConvArchitectureMixin, BaseNeuralClassifier):  # noqa: D101

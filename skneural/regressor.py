@@ -307,6 +307,7 @@ class NeuralRegressor(DenseArchitectureMixin, BaseNeuralRegressor):  # noqa: D10
         standardize_target: bool | str = "auto",
         linear_blend: bool | str = "auto",
         scaling_layer: bool = True,
+        scaling_l1: float | str = "auto",
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -344,6 +345,7 @@ class NeuralRegressor(DenseArchitectureMixin, BaseNeuralRegressor):  # noqa: D10
         self.standardize_target = standardize_target
         self.linear_blend = linear_blend
         self.scaling_layer = scaling_layer
+        self.scaling_l1 = scaling_l1
 
 
 class ConvRegressor(ConvArchitectureMixin, BaseNeuralRegressor):  # noqa: D101

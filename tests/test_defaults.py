@@ -20,6 +20,8 @@ from skneural.exceptions import FitInterruptedWarning
 from skneural.training import (
     AUTO_EARLY_STOPPING_ROWS,
     AUTO_REFIT_MAX_ROWS,
+    AUTO_SCALING_L1,
+    AUTO_SCALING_L1_MAX_ROWS,
     MIN_ANNEAL_EPOCHS,
     AnnealingEarlyStopping,
     EpochRates,
@@ -27,6 +29,7 @@ from skneural.training import (
     auto_batch_size,
     auto_learning_rate,
     auto_numeric_embedding,
+    auto_scaling_l1,
 )
 
 
@@ -57,6 +60,27 @@ def test_scaling_layer_scales_each_input_by_its_own_weight():
     assert again.get_config() == layer.get_config()
     with pytest.raises(InvalidParameterError, match=r"lr_factor.*positive"):
         ScalingLayer(lr_factor=0)
+
+
+def test_the_scales_l1_penalty_is_a_training_loss_only():
+    layer = ScalingLayer(lr_factor=4.0, l1=0.01)
+    x = np.ones((2, 5), dtype="float32")
+    layer(x, training=False)
+    assert not layer.losses  # validation scores the data alone
+    scale = np.linspace(-1.0, 2.0, 5).astype("float32")
+    layer.scale.assign(scale / 4.0)
+    layer(x, training=True)
+    (penalty,) = layer.losses
+    expected = 0.01 * np.abs(scale).sum()
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(penalty), expected, rtol=1e-6)
+    assert ScalingLayer.from_config(layer.get_config()).l1 == 0.01
+    packed = ScalingLayer(l1=0.01)  # each member's own scales: (members, width)
+    packed(np.ones((2, 3, 5), dtype="float32"), training=True)
+    (penalty,) = packed.losses  # each member's penalty, averaged as its loss is
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(penalty), 0.01 * 5, rtol=1e-6)
+    assert ScalingLayer.from_config({"lr_factor": 6.0}).l1 == 0.0  # saved before it
+    with pytest.raises(InvalidParameterError, match=r"l1.*>= 0.*-0.1"):
+        ScalingLayer(l1=-0.1)
 
 
 def test_the_scale_learns_lr_factor_times_faster_with_adam():
@@ -118,6 +142,35 @@ def test_the_scaling_layer_turns_down_uninformative_columns():
     layer = scaled.model_.get_layer("scaling")
     scale = np.abs(layer.scale.numpy() * layer.lr_factor).reshape(-1, 43).mean(axis=0)
     assert scale[:3].min() > scale[3:].mean()
+
+
+def test_the_scales_l1_penalty_follows_the_size_of_the_data():
+    assert auto_scaling_l1(AUTO_SCALING_L1_MAX_ROWS - 1) == AUTO_SCALING_L1 > 0
+    assert auto_scaling_l1(AUTO_SCALING_L1_MAX_ROWS) == 0.0
+    X = np.random.default_rng(0).normal(size=(60, 3))
+    net = tiny("NeuralRegressor", epochs=1).fit(X, X[:, 0])
+    assert net.get_params()["scaling_l1"] == "auto"
+    assert net.model_.get_layer("scaling").l1 == AUTO_SCALING_L1
+    net = tiny("NeuralRegressor", epochs=1, scaling_l1=0).fit(X, X[:, 0])
+    assert net.model_.get_layer("scaling").l1 == 0.0
+    old = tiny("NeuralRegressor", epochs=1)
+    del old.scaling_l1  # as a pickle of an older version holds it
+    assert old.fit(X, X[:, 0]).model_.get_layer("scaling").l1 == 0.0
+
+
+def test_the_scales_l1_penalty_turns_the_noise_further_down():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(600, 43))
+    y = np.sin(2 * X[:, 0]) + X[:, 1] * X[:, 2] + 0.3 * rng.normal(size=600)
+    params = dict(random_state=0, linear_blend=False, numeric_embedding=None)
+    noise = {}
+    for l1 in (0.0, 0.01):
+        net = skneural.NeuralRegressor(scaling_l1=l1, **params).fit(X, y)
+        layer = net.model_.get_layer("scaling")
+        assert layer.l1 == l1
+        scale = np.abs(layer.scale.numpy() * layer.lr_factor).reshape(-1, 43)
+        noise[l1] = scale[:, 3:].mean() / scale[:, :3].mean()
+    assert noise[0.01] < 0.5 * noise[0.0]
 
 
 # --- the periodic embedding ----------------------------------------------------
@@ -539,6 +592,7 @@ def test_the_dense_defaults_are_the_chosen_ones():
         assert params["anneal_fraction"] == 0.3
         assert params["refit"] == "auto"
         assert params["scaling_layer"] is True
+        assert params["scaling_l1"] == "auto"
     for name in ("ConvClassifier", "ConvRegressor"):
         params = getattr(skneural, name)().get_params()
         assert params["anneal_fraction"] == 0.0 and params["refit"] is False
@@ -556,6 +610,8 @@ def test_the_dense_defaults_are_the_chosen_ones():
         ("learning_rate", "fast", r"learning_rate.*number in \(0, inf\) or 'auto'"),
         ("learning_rate", 0.0, r"learning_rate.*or 'auto'.*learning_rate=0.0"),
         ("scaling_layer", "yes", r"scaling_layer.*True or False.*'yes'"),
+        ("scaling_l1", -0.1, r"scaling_l1.*number in \[0, inf\) or 'auto'.*-0.1"),
+        ("scaling_l1", "lasso", r"scaling_l1.*number in \[0, inf\) or 'auto'"),
     ],
 )
 def test_bad_values_are_refused_and_leave_the_estimator_unfitted(param, value, match):

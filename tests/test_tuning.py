@@ -80,7 +80,10 @@ def test_linear_blend_is_searched_for_neural_regressors_only():
 def test_the_scaling_layer_is_searched_for_the_dense_estimators():
     for est in (NeuralClassifier(), tiny("NeuralRegressor")):
         assert search_space(est)["scaling_layer"].choices == (True, False)
+        l1 = search_space(est)["scaling_l1"]
+        assert l1.log and l1.low < 0.002 < l1.high  # the small tables' default inside
     assert "scaling_layer" not in search_space(tiny("ConvClassifier"))
+    assert "scaling_l1" not in search_space(tiny("ConvClassifier"))
 
 
 def test_widths_are_powers_of_two():

@@ -24,6 +24,7 @@ def build_dense_network(
     numeric_embedding: str | None = None,
     ensemble_size: int = 1,
     scaling_layer: bool = False,
+    scaling_l1: float = 0.0,
     name: str = "dense_network",
 ):
     """Build an uncompiled multilayer perceptron for the task in ``meta``.
@@ -60,6 +61,8 @@ def build_dense_network(
         Put a :class:`~skneural.architectures.table.ScalingLayer` (a learned
         scale per input, for each member its own) before the first hidden
         layer. Without hidden layers there is none.
+    scaling_l1 : float, default=0.0
+        L1 penalty on the scaling layer's scales (its ``l1``).
     name : str, default="dense_network"
         Name of the returned model.
 
@@ -94,7 +97,7 @@ def build_dense_network(
     elif embedded:
         x = _embed(x, meta, periodic, n_numeric)
     if scaling_layer and hidden_layer_sizes:
-        x = ScalingLayer(name="scaling")(x)
+        x = ScalingLayer(l1=scaling_l1, name="scaling")(x)
     outputs = dense_head(
         x,
         meta,

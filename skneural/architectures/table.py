@@ -427,19 +427,35 @@ class ScalingLayer(keras.layers.Layer):
     ----------
     lr_factor : float, default=6.0
         How much faster the scale learns than the other weights.
+    l1 : float, default=0.0
+        L1 penalty on the scales as applied: ``l1 * sum(|scale|)`` is added
+        to the training loss (for a packed ensemble's ``(members, width)``
+        scales, the members' penalties averaged, as their losses are; not
+        to the loss on validation data, so early stopping watches the fit
+        to the data alone). It pulls every scale
+        towards zero by the same amount, so the scales of inputs that do not
+        lower the loss go to about zero (a soft selection of the inputs, as
+        the lasso's), while the others settle where their gain outweighs the
+        penalty.
 
     Input shape: ``(batch, ..., width)``; one scale per input value (after
     the batch axis), e.g. one per member and value for a packed ensemble's
     ``(batch, members, width)``.
     """
 
-    def __init__(self, lr_factor: float = 6.0, **kwargs):
+    def __init__(self, lr_factor: float = 6.0, l1: float = 0.0, **kwargs):
         super().__init__(**kwargs)
         self.lr_factor = float(lr_factor)
         if not self.lr_factor > 0:
             raise InvalidParameterError(
                 f"ScalingLayer: invalid `lr_factor`: expected a positive number. "
                 f"Received: lr_factor={lr_factor!r}."
+            )
+        self.l1 = float(l1)
+        if not self.l1 >= 0:
+            raise InvalidParameterError(
+                f"ScalingLayer: invalid `l1`: expected a number >= 0. "
+                f"Received: l1={l1!r}."
             )
 
     def build(self, input_shape):
@@ -450,9 +466,13 @@ class ScalingLayer(keras.layers.Layer):
             name="scale",
         )
 
-    def call(self, inputs):
-        """The inputs, each times its scale."""
-        return inputs * (self.scale * self.lr_factor)
+    def call(self, inputs, training=None):
+        """The inputs, each times its scale; while training, add the penalty."""
+        scale = self.scale * self.lr_factor
+        if training and self.l1:  # summed over the values, averaged over members
+            size = int(np.prod(scale.shape[:-1]))
+            self.add_loss(self.l1 * keras.ops.sum(keras.ops.abs(scale)) / size)
+        return inputs * scale
 
     def compute_output_shape(self, input_shape):
         """The input's shape."""
@@ -461,5 +481,5 @@ class ScalingLayer(keras.layers.Layer):
     def get_config(self):
         """The layer's arguments, as plain values."""
         config = super().get_config()
-        config.update(lr_factor=self.lr_factor)
+        config.update(lr_factor=self.lr_factor, l1=self.l1)
         return config

@@ -182,6 +182,7 @@ def _dense_space(D) -> dict:
         "batch_normalization": D.CategoricalDistribution([False, True]),
         "numeric_embedding": D.CategoricalDistribution(["periodic", None]),
         "scaling_layer": D.CategoricalDistribution([True, False]),
+        "scaling_l1": D.FloatDistribution(1e-4, 3e-2, log=True),
         **_training_space(D),
         "batch_size": D.CategoricalDistribution(["auto", 32, 64, 128, 256]),
         "ensemble_size": D.CategoricalDistribution(["auto", 1, 4]),

@@ -1,12 +1,12 @@
-"""Uninformative columns: the defaults, without the scaling layer's penalty, without the layer.
+"""Uninformative columns: the defaults, the scales' L1 penalty, no scaling layer.
 
 Generated tables whose target depends on 5 columns (``sin(2 x0) + x1 x2 +
 |x3| - x4``, plus noise; binary classification: above its median) and
 that carry 50 or 200 more columns of pure noise; 600 or 3,000 rows; three
 draws. Each table goes through ``bench_tabular.py``'s own protocol (its
 folds, models and scoring): skneural's defaults on the raw table
-(``scaling_layer=True``, ``scaling_l1=0.002``), the same with
-``scaling_l1=0`` and with ``scaling_layer=False``,
+(``scaling_layer=True``), the same with ``scaling_l1=0.002`` and with
+``scaling_layer=False``,
 HistGradientBoosting*, scikit-learn's MLP* and logistic / ridge regression
 in the standard pipeline (regression targets standardized for them).
 Accuracy or R² per table and the mean over the draws.
@@ -32,9 +32,9 @@ INFORMATIVE = 5
 #: Column of results -> (bench_tabular's model key, skneural parameters).
 MODELS = {
     "skneural": ("skneural-raw", {"random_state": 0}),
-    "skneural, scaling_l1=0": (
+    "skneural, scaling_l1=0.002": (
         "skneural-raw",
-        {"random_state": 0, "scaling_l1": 0.0},
+        {"random_state": 0, "scaling_l1": 0.002},
     ),
     "skneural, no scaling layer": (
         "skneural-raw",

@@ -10,7 +10,6 @@ from .architectures.dense import numeric_columns
 from .training import (
     auto_ensemble_size,
     auto_numeric_embedding,
-    auto_scaling_l1,
     resolve_activation,
     resolve_initializer,
 )
@@ -68,19 +67,12 @@ class DenseArchitectureMixin:
                 "scaling_layer",
                 getattr(self, "scaling_layer", False),
             ),
-            "scaling_l1": self._scaling_l1(n_samples),
+            "scaling_l1": P.check_float(
+                type(self).__name__,
+                "scaling_l1",
+                getattr(self, "scaling_l1", 0.0),
+            ),
         }
-
-    def _scaling_l1(self, n_samples: int | None) -> float:
-        """``scaling_l1`` checked, ``"auto"`` resolved for ``n_samples`` rows."""
-        value = getattr(self, "scaling_l1", 0.0)  # absent: pickled before it
-        if isinstance(value, str) and value == "auto":
-            return 0.0 if n_samples is None else auto_scaling_l1(n_samples)
-        ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
-        if not (ok and value >= 0):  # NaN fails too
-            expected = "a number in [0, inf) or 'auto'"
-            P.fail(type(self).__name__, "scaling_l1", expected, value)
-        return float(value)
 
     def _dense_params(self) -> dict:
         """The validated hyperparameters of the dense layers."""

@@ -324,7 +324,7 @@ class NeuralClassifier(DenseArchitectureMixin, BaseNeuralClassifier):  # noqa: D
         ensemble_size: int | str = "auto",
         label_smoothing: float | str = "auto",
         scaling_layer: bool = True,
-        scaling_l1: float | str = "auto",
+        scaling_l1: float = 0.0,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation

@@ -307,7 +307,7 @@ class NeuralRegressor(DenseArchitectureMixin, BaseNeuralRegressor):  # noqa: D10
         standardize_target: bool | str = "auto",
         linear_blend: bool | str = "auto",
         scaling_layer: bool = True,
-        scaling_l1: float | str = "auto",
+        scaling_l1: float = 0.0,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation

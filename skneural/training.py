@@ -205,25 +205,6 @@ def auto_refit(n_samples: int) -> bool:
     return n_samples < AUTO_REFIT_MAX_ROWS
 
 
-#: ``scaling_l1="auto"`` penalizes the scaling layer's scales this much ...
-AUTO_SCALING_L1 = 0.002
-#: ... when ``fit`` gets fewer rows than this, and not from there.
-AUTO_SCALING_L1_MAX_ROWS = 10_000
-
-
-def auto_scaling_l1(n_samples: int) -> float:
-    """The L1 penalty ``scaling_l1="auto"`` puts on the scales for ``n_samples`` rows.
-
-    :data:`AUTO_SCALING_L1` below :data:`AUTO_SCALING_L1_MAX_ROWS` training
-    rows, else 0. On small tables a network fits the noise of columns that
-    carry nothing, and the penalty turns them off first; on large ones the
-    data itself outweighs that noise, and the penalty cost accuracy on the
-    real tables of the benchmark (a lasso's penalty shrinks with the data
-    too).
-    """
-    return AUTO_SCALING_L1 if n_samples < AUTO_SCALING_L1_MAX_ROWS else 0.0
-
-
 #: ``linear_blend="auto"`` (NeuralRegressor) blends the network with a ridge
 #: regression when ``fit`` gets fewer rows than this.
 AUTO_BLEND_MAX_ROWS = 10_000

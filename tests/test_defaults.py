@@ -20,8 +20,6 @@ from skneural.exceptions import FitInterruptedWarning
 from skneural.training import (
     AUTO_EARLY_STOPPING_ROWS,
     AUTO_REFIT_MAX_ROWS,
-    AUTO_SCALING_L1,
-    AUTO_SCALING_L1_MAX_ROWS,
     MIN_ANNEAL_EPOCHS,
     AnnealingEarlyStopping,
     EpochRates,
@@ -29,7 +27,6 @@ from skneural.training import (
     auto_batch_size,
     auto_learning_rate,
     auto_numeric_embedding,
-    auto_scaling_l1,
 )
 
 
@@ -144,16 +141,13 @@ def test_the_scaling_layer_turns_down_uninformative_columns():
     assert scale[:3].min() > scale[3:].mean()
 
 
-def test_the_scales_l1_penalty_follows_the_size_of_the_data():
-    assert auto_scaling_l1(AUTO_SCALING_L1_MAX_ROWS - 1) == AUTO_SCALING_L1 > 0
-    assert auto_scaling_l1(AUTO_SCALING_L1_MAX_ROWS) == 0.0
+def test_the_scales_l1_penalty_is_off_by_default():
     X = np.random.default_rng(0).normal(size=(60, 3))
     net = tiny("NeuralRegressor", epochs=1).fit(X, X[:, 0])
-    assert net.get_params()["scaling_l1"] == "auto"
-    assert net.model_.get_layer("scaling").l1 == AUTO_SCALING_L1
-    net = tiny("NeuralRegressor", epochs=1, scaling_l1=0).fit(X, X[:, 0])
     assert net.model_.get_layer("scaling").l1 == 0.0
-    old = tiny("NeuralRegressor", epochs=1)
+    net = tiny("NeuralRegressor", epochs=1, scaling_l1=0.002).fit(X, X[:, 0])
+    assert net.model_.get_layer("scaling").l1 == 0.002
+    old = tiny("NeuralRegressor", epochs=1, scaling_l1=0.002)
     del old.scaling_l1  # as a pickle of an older version holds it
     assert old.fit(X, X[:, 0]).model_.get_layer("scaling").l1 == 0.0
 
@@ -592,7 +586,7 @@ def test_the_dense_defaults_are_the_chosen_ones():
         assert params["anneal_fraction"] == 0.3
         assert params["refit"] == "auto"
         assert params["scaling_layer"] is True
-        assert params["scaling_l1"] == "auto"
+        assert params["scaling_l1"] == 0.0
     for name in ("ConvClassifier", "ConvRegressor"):
         params = getattr(skneural, name)().get_params()
         assert params["anneal_fraction"] == 0.0 and params["refit"] is False
@@ -610,8 +604,8 @@ def test_the_dense_defaults_are_the_chosen_ones():
         ("learning_rate", "fast", r"learning_rate.*number in \(0, inf\) or 'auto'"),
         ("learning_rate", 0.0, r"learning_rate.*or 'auto'.*learning_rate=0.0"),
         ("scaling_layer", "yes", r"scaling_layer.*True or False.*'yes'"),
-        ("scaling_l1", -0.1, r"scaling_l1.*number in \[0, inf\) or 'auto'.*-0.1"),
-        ("scaling_l1", "lasso", r"scaling_l1.*number in \[0, inf\) or 'auto'"),
+        ("scaling_l1", -0.1, r"scaling_l1.*number in \[0, inf\).*-0.1"),
+        ("scaling_l1", "lasso", r"scaling_l1.*number in \[0, inf\).*'lasso'"),
     ],
 )
 def test_bad_values_are_refused_and_leave_the_estimator_unfitted(param, value, match):

@@ -81,7 +81,7 @@ def test_the_scaling_layer_is_searched_for_the_dense_estimators():
     for est in (NeuralClassifier(), tiny("NeuralRegressor")):
         assert search_space(est)["scaling_layer"].choices == (True, False)
         l1 = search_space(est)["scaling_l1"]
-        assert l1.log and l1.low < 0.002 < l1.high  # the small tables' default inside
+        assert l1.log and l1.low < 0.002 < l1.high
     assert "scaling_layer" not in search_space(tiny("ConvClassifier"))
     assert "scaling_l1" not in search_space(tiny("ConvClassifier"))
 

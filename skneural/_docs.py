@@ -33,10 +33,11 @@ default="auto"
         values share one reserved code, categories seen fewer than 5 times
         another); numeric columns, arrays included, are centred on their
         median, scaled by their interquartile range and smoothly clipped; in
-        a DataFrame, a missing number becomes the median plus a 0/1 indicator
-        column. A ``scipy.sparse`` X stays sparse: each column is divided by
-        its largest absolute value (no centring, no clipping), and rows are
-        made dense a chunk of batches (about 16 MiB) at a time.
+        a DataFrame, a missing number becomes the median, plus a 0/1
+        indicator column where the column had at least 5 missing values. A
+        ``scipy.sparse`` X stays sparse: each column is divided by its
+        largest absolute value (no centring, no clipping), and rows are made
+        dense a chunk of batches (about 16 MiB) at a time.
     numeric_embedding : {{"auto", "periodic"}} or None, default={numeric_embedding}
         ``"periodic"``: each numeric input column that takes more than two
         values (after scaling) also enters

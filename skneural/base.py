@@ -32,6 +32,7 @@ from ._loop import fast_loop_applies, fit_epochs
 from ._modelfile import write
 from ._pool import POOL, Network, structure_key
 from ._sparse import SparseRows, SparseScaler, dense, fit_sparse, validate_sparse
+from .architectures.table import embedding_rows
 from .backend import global_rng_preserved, keras, seeded
 from .exceptions import (
     DataError,
@@ -787,7 +788,7 @@ class BaseNeuralEstimator(BaseEstimator):
             if classes is not None and single_label
             else None,
             target_mean=target_mean,
-            categories=tuple(getattr(features, "cardinalities_", ())),
+            categories=_embedding_rows(features),
             numeric_features=_numeric_features(features),
         )
 
@@ -929,6 +930,20 @@ def _memory_error(owner: str, exc: BaseException, batch_size: int | None):
 
 def _check_learning_rate(owner: str, name: str, value: Any) -> float:
     return P.check_float(owner, name, value, low=0.0, low_open=True)
+
+
+def _embedding_rows(features) -> tuple[int, ...]:
+    """Embedding-table rows of the fitted feature encoder's categorical columns.
+
+    Room for each column's codes, rounded so that cross-validation folds
+    share one network shape (:func:`~skneural.architectures.table.embedding_rows`).
+    """
+    codes = tuple(getattr(features, "cardinalities_", ()))
+    rare = getattr(features, "rare_categories_", None)
+    seen = None
+    if rare is not None and len(rare) == len(codes):
+        seen = [n + len(r) for n, r in zip(codes, rare, strict=True)]
+    return embedding_rows(codes, seen) if codes else ()
 
 
 def _numeric_features(features) -> int | None:

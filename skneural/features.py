@@ -10,7 +10,9 @@ float32 matrix a network trains on, learning everything at ``fit``:
   clipped, ``x / sqrt(1 + (x / clip) ** 2)``, so that
   outliers keep their order without dominating (as in RealMLP, Holzmüller et
   al. 2024); a missing number becomes the median, and each column that had
-  missing values at ``fit`` gets a 0/1 indicator column;
+  at least ``min_frequency`` missing values at ``fit`` gets a 0/1 indicator
+  column (as a rare category shares a code, a value missing only a few
+  times is filled in without one);
 - categorical columns become integer codes, written after the numbers, for
   the network's embedding layers: code 0 is reserved for missing values and
   categories never seen at ``fit``, code 1 for rare categories (seen fewer
@@ -91,7 +93,9 @@ default="auto"
         categories). ``None``: every column is numeric.
     min_frequency : int, default=5
         Categories seen fewer times than this at ``fit`` share one code
-        ("rare"); at least 1.
+        ("rare"), and a numeric column missing fewer times than this gets no
+        missing-value indicator (its missing values become the median all
+        the same); at least 1.
     clip : float, default=3.0
         Scale of the smooth clipping of numeric values after robust scaling;
         ``inf`` turns clipping off.
@@ -110,7 +114,8 @@ default="auto"
     center_, scale_ : ndarray of shape (n_numeric,)
         Median and robust spread of each numeric column.
     missing_indicators_ : list of int
-        Positions (among the numeric columns) that get a missing-value column.
+        Positions (among the numeric columns) that get a missing-value column:
+        those missing at least ``min_frequency`` times at ``fit``.
     categories_ : list of ndarray
         The frequent categories of each categorical column, in code order
         (their codes start at 2).
@@ -202,8 +207,11 @@ default="auto"
         spread = np.where(np.isfinite(spread) & (spread > 0), spread, 1.0)
         self.center_ = np.nan_to_num(center, nan=0.0)
         self.scale_ = spread
+        # as a category: a missing value seen fewer than min_frequency times
+        # gets no indicator of its own (it is filled with the median alone)
+        n_missing = np.isnan(numbers_).sum(axis=0)
         self.missing_indicators_ = [
-            j for j in range(numbers_.shape[1]) if np.isnan(numbers_[:, j]).any()
+            j for j in range(numbers_.shape[1]) if n_missing[j] >= self.min_frequency
         ]
         self.categories_, self.rare_categories_ = [], []
         for i in categorical:

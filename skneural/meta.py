@@ -37,9 +37,11 @@ class Meta:
         Mean of each encoded target column over the training data, used to
         start the output layer at the data's baseline.
     categories : tuple of int, default=()
-        For tables with categorical columns: the number of codes of each,
-        whose integer codes are the last ``len(categories)`` input columns
-        (see :class:`skneural.features.TableEncoder`).
+        For tables with categorical columns: the rows of each one's
+        embedding table (room for its codes, which are the last
+        ``len(categories)`` input columns; see
+        :class:`skneural.features.TableEncoder` and
+        :func:`skneural.architectures.table.embedding_rows`).
     numeric_features : int or None, default=None
         How many leading input columns are numeric features that a numeric
         embedding may take (a table's numbers, not its missing-value flags;

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import pickle
 import warnings
 
@@ -14,6 +15,7 @@ from sklearn.model_selection import cross_val_score
 
 import skneural
 from skneural import InvalidParameterError
+from skneural._pool import POOL
 from skneural.features import RARE, UNKNOWN, TableEncoder
 
 
@@ -268,9 +270,11 @@ def test_a_frame_of_numbers_is_read_as_the_same_array_would_be(iris):
     np.testing.assert_array_equal(
         from_frame.predict_proba(frame), from_array.predict_proba(X)
     )
-    # with a missing value, the table encoder imputes it (and flags it)
+    # with missing values, the table encoder imputes them, and flags those
+    # of a column missing at least min_frequency (5) times
     gappy = frame.copy()
-    gappy.iloc[0, 1] = np.nan
+    gappy.iloc[:5, 1] = np.nan
+    gappy.iloc[0, 2] = np.nan
     est = tiny("NeuralClassifier").fit(gappy, y)
     assert isinstance(est.feature_encoder_, TableEncoder)
     assert est.feature_encoder_.missing_indicators_ == [1]
@@ -376,6 +380,45 @@ def test_few_categories_start_as_their_one_hot_code():
     assert TableEmbedding.from_config(config).one_hot == one_hot
     config.pop("one_hot")
     assert TableEmbedding.from_config(config).one_hot == (False,) * 3
+
+
+def test_embedding_tables_have_room_beyond_the_codes():
+    from skneural.architectures.table import embedding_layout, embedding_rows
+
+    codes = (4, 8, 9, 13, 81, 200, 256)
+    seen = (4, 10, 15, 20, 125, 260, 300)
+    rows = embedding_rows(codes, seen)
+    # one-hot columns: every category seen (rare ones too), at most 12 rows;
+    # wider columns: the next power of two
+    assert rows == (4, 10, 12, 16, 128, 256, 256)
+    assert embedding_rows(codes) == (4, 8, 9, 16, 128, 256, 256)
+    # the one-hot columns stay one-hot, the others do not become one-hot
+    assert embedding_layout(rows)[1] == embedding_layout(codes)[1]
+
+
+def test_folds_with_different_rare_values_share_one_network():
+    rng = np.random.default_rng(0)
+    n = 400
+    low = rng.choice(["a", "b"], n).astype(object)
+    low[:6] = "c"  # frequent in the first fold's rows, rare in the second's
+    high = rng.choice([f"v{i}" for i in range(20)], n).astype(object)
+    high[6:12] = "w"  # likewise: 21 frequent categories, then 20
+    x = rng.normal(size=n)
+    x[[0, 1]] = np.nan  # missing twice in the first fold's rows, never after
+    frame = pd.DataFrame({"low": low, "high": high, "x": x})
+    y = (np.nan_to_num(x) > 0) ^ (low == "a")
+    first, second = np.arange(0, 300), np.r_[3:9, 300:400, 100:294]
+    POOL.clear()
+    est = tiny("NeuralClassifier", epochs=1).fit(frame.iloc[first], y[first])
+    net, cards = est._network, est.feature_encoder_.cardinalities_
+    del est
+    gc.collect()
+    other = tiny("NeuralClassifier", epochs=1).fit(frame.iloc[second], y[second])
+    # the encoders differ; the network's shape does not: it is reused
+    assert other.feature_encoder_.cardinalities_ != cards
+    assert other.feature_encoder_.missing_indicators_ == []
+    assert other._network is net
+    assert np.isfinite(other.predict_proba(frame)).all()
 
 
 def test_a_one_hot_column_must_be_as_wide_as_its_codes():

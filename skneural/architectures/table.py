@@ -18,6 +18,7 @@ __all__ = [
     "TableEmbedding",
     "embedding_dims",
     "embedding_layout",
+    "embedding_rows",
 ]
 
 
@@ -34,6 +35,47 @@ def embedding_dims(cardinalities: Sequence[int], cap: int = 16) -> tuple[int, ..
     stays cheap.
     """
     return tuple(max(2, min(cap, round(1.6 * n**0.56))) for n in cardinalities)
+
+
+def embedding_rows(
+    codes: Sequence[int],
+    seen: Sequence[int] | None = None,
+    max_one_hot: int = ONE_HOT_MAX_CODES,
+) -> tuple[int, ...]:
+    """Rows of each categorical column's embedding table: room for its codes.
+
+    Networks are built for these rows rather than for the exact number of
+    codes so that the folds of a cross-validation, whose rare categories
+    differ (a category seen 6 times in one fold's rows and 4 in another's
+    has a code of its own in one only), build networks of one shape, and a
+    fold trains the compiled network the one before it left in the pool
+    instead of tracing its own. Rows past a column's codes are never looked
+    up.
+
+    Parameters
+    ----------
+    codes : sequence of int
+        Number of codes of each column (the two reserved ones included).
+    seen : sequence of int or None, default=None
+        Number of categories seen at ``fit`` in each column, rare ones
+        included, plus the two reserved codes; ``None``: ``codes``.
+    max_one_hot : int, default=ONE_HOT_MAX_CODES
+        Largest number of codes of a column that starts one-hot.
+
+    Returns
+    -------
+    tuple of int
+        For a column of at most ``max_one_hot`` codes (it starts one-hot):
+        a row for each category seen, up to ``max_one_hot``; for a wider one:
+        the next power of two.
+    """
+    seen = codes if seen is None else seen
+    return tuple(
+        max(int(n), min(int(s), max_one_hot))
+        if n <= max_one_hot
+        else 1 << (int(n) - 1).bit_length()
+        for n, s in zip(codes, seen, strict=True)
+    )
 
 
 def embedding_layout(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numbers
+from dataclasses import replace
 
 from . import _params as P
 from .architectures import build_dense_network
@@ -73,6 +74,16 @@ class DenseArchitectureMixin:
                 getattr(self, "scaling_l1", 0.0),
             ),
         }
+
+    def _builder_meta(self, meta, arch: dict):
+        """Without a numeric embedding, which columns are numeric is not read.
+
+        (The folds of a cross-validation may count the columns of more than
+        two values differently, as digits' do: they still share a network.)
+        """
+        if arch.get("numeric_embedding") is None and meta.numeric_features is not None:
+            return replace(meta, numeric_features=None)
+        return meta
 
     def _dense_params(self) -> dict:
         """The validated hyperparameters of the dense layers."""

@@ -79,6 +79,15 @@ class BaseNeuralEstimator(BaseEstimator):
         """
         raise NotImplementedError
 
+    def _builder_meta(self, meta: Meta, arch: dict) -> Meta:
+        """``meta`` with what the builder does not read for ``arch`` cleared.
+
+        Networks are pooled by the structure they are built from, so a fact
+        about the data the architecture ignores must not tell two of them
+        apart.
+        """
+        return meta
+
     def _make_target_encoder(self, loss, classes):
         raise NotImplementedError
 
@@ -701,6 +710,7 @@ class BaseNeuralEstimator(BaseEstimator):
         momentum = P.check_float(name, "momentum", self.momentum, high=1.0)
         with global_rng_preserved():  # Keras draws seeds when it makes objects
             builder, arch = self._architecture(meta, len(keras.tree.flatten(data.X)[0]))
+            meta = self._builder_meta(meta, arch)
             loss = self._training_loss(data.targets, config)
             optimizer = make_optimizer(
                 name,

@@ -421,6 +421,35 @@ def test_folds_with_different_rare_values_share_one_network():
     assert np.isfinite(other.predict_proba(frame)).all()
 
 
+def test_without_a_numeric_embedding_the_count_of_numbers_does_not_matter():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 4))
+    X[:, 3] = rng.integers(0, 2, 300)  # two values in the first rows ...
+    X[250:, 3] = 2.0  # ... three in the others: continuous there
+    y = X[:, 0] > 0
+    first, second = np.arange(200), np.arange(100, 300)
+    POOL.clear()
+    params = dict(epochs=1, numeric_embedding=None)
+    est = tiny("NeuralClassifier", **params).fit(X[first], y[first])
+    net, counted = est._network, est.feature_encoder_.n_continuous_
+    del est
+    gc.collect()
+    other = tiny("NeuralClassifier", **params).fit(X[second], y[second])
+    assert other.feature_encoder_.n_continuous_ != counted
+    assert other._network is net
+    # with the embedding, the columns it takes are part of the network
+    del other
+    gc.collect()
+    params["numeric_embedding"] = "periodic"
+    est = tiny("NeuralClassifier", **params).fit(X[first], y[first])
+    net = est._network
+    del est
+    gc.collect()
+    other = tiny("NeuralClassifier", **params).fit(X[second], y[second])
+    assert other._network is not net
+    assert other.model_.get_layer("periodic_embedding").n_numeric == 4
+
+
 def test_a_one_hot_column_must_be_as_wide_as_its_codes():
     from skneural.architectures.table import TableEmbedding
 

@@ -953,7 +953,7 @@ def _embedding_rows(features) -> tuple[int, ...]:
     seen = None
     if rare is not None and len(rare) == len(codes):
         seen = [n + len(r) for n, r in zip(codes, rare, strict=True)]
-    return embedding_rows(codes, seen) if codes else ()
+    return embedding_rows(codes, seen)
 
 
 def _numeric_features(features) -> int | None:

@@ -46,6 +46,9 @@ __all__ = ["TableEncoder", "categorical_columns", "is_table"]
 #: Codes reserved in every categorical column.
 UNKNOWN, RARE = 0, 1
 
+#: Rows :meth:`TableEncoder.transform` scales at a time, in float64.
+SCALE_BLOCK_ROWS = 8192
+
 
 def is_table(X: Any) -> bool:
     """Whether ``X`` is a pandas DataFrame (a table with column types)."""
@@ -274,21 +277,26 @@ default="auto"
         """Scale, clip and fill numbers; also say where they were missing.
 
         Returns float32 values (a missing one becomes 0, the median) and the
-        boolean mask of missing values.
+        boolean mask of missing values. The arithmetic is in float64, a block
+        of rows at a time (memory: the float32 result and one block): a
+        column in units beyond float32's range (1e39 and up) or with a spread
+        below its smallest numbers (1e-38) keeps its values, where scaling in
+        float32 would turn them to infinities and NaNs, then to "missing".
         """
-        dtype = np.float32
-        scaled = numbers_.astype(dtype)  # a new array: the steps work in place
-        scaled -= self.center_.astype(dtype)
-        scaled /= self.scale_.astype(dtype)
-        if np.isfinite(self.clip):
-            bend = scaled / dtype(self.clip)
-            np.square(bend, out=bend)
-            bend += 1
-            np.sqrt(bend, out=bend)
-            scaled /= bend
-        missing = np.isnan(scaled)  # missing in, NaN out
-        if missing.any():
-            scaled[missing] = 0.0
+        scaled = np.empty(numbers_.shape, dtype=np.float32)
+        missing = np.empty(numbers_.shape, dtype=bool)
+        largest = float(np.finfo(np.float32).max)
+        for start in range(0, len(numbers_), SCALE_BLOCK_ROWS):
+            rows = slice(start, start + SCALE_BLOCK_ROWS)
+            block = numbers_[rows] - self.center_  # float64
+            block /= self.scale_
+            if np.isfinite(self.clip):
+                # x / sqrt(1 + (x / clip)^2), without overflow for huge x
+                block /= np.hypot(1.0, block / self.clip)
+            missing[rows] = np.isnan(block)  # missing in, NaN out
+            np.nan_to_num(block, copy=False, nan=0.0, posinf=largest, neginf=-largest)
+            np.clip(block, -largest, largest, out=block)
+            scaled[rows] = block
         return scaled, missing
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:

@@ -141,6 +141,30 @@ def test_numbers_are_robustly_scaled_and_smoothly_clipped():
     assert unclipped.transform(pd.DataFrame({"x": [1e9]}))[0, 0] > 1e6
 
 
+@pytest.mark.parametrize("unit", [1e300, 1e-300, 1e-40])
+def test_numbers_beyond_float32_keep_their_values(unit, monkeypatch):
+    """Units beyond float32's range, or a spread below its smallest numbers,
+    are scaled in float64: the values stay, nothing becomes "missing"."""
+    import skneural.features as features
+
+    monkeypatch.setattr(features, "SCALE_BLOCK_ROWS", 7)  # several blocks
+    values = np.r_[np.arange(-50.0, 50.0), np.nan]
+    frame = pd.DataFrame({"x": values * unit, "y": values})
+    enc = TableEncoder(clip=3.0, min_frequency=1).fit(frame)
+    out = enc.transform(frame)
+    assert np.isfinite(out).all()
+    # the column in odd units is encoded as the same column in plain ones
+    np.testing.assert_allclose(out[:, 0], out[:, 1], rtol=1e-6, atol=1e-6)
+    assert np.all(np.diff(out[:100, 0]) > 0)
+    assert out[100, 0] == 0 and out[:, 2].tolist() == [0.0] * 100 + [1.0]
+
+
+def test_unclipped_numbers_beyond_float32_become_its_largest():
+    frame = pd.DataFrame({"x": np.r_[np.arange(100.0), 1e300]})
+    out = TableEncoder(clip=np.inf).fit_transform(frame)[:, 0]
+    assert out[-1] == np.finfo(np.float32).max and np.isfinite(out).all()
+
+
 def test_constant_and_empty_spread_columns_do_not_divide_by_zero():
     frame = pd.DataFrame({"const": [5.0] * 20, "spiky": [0.0] * 19 + [10.0]})
     out = TableEncoder().fit_transform(frame)

@@ -230,6 +230,21 @@ class BaseNeuralEstimator(BaseEstimator):
             X.isna().to_numpy().any()
         )
 
+    def _reads_text_by_position(self, X) -> bool:
+        """Whether ``X`` is an array with text for the fitted categories."""
+        enc = self.__dict__.get("feature_encoder_")
+        if not (
+            isinstance(enc, TableEncoder)
+            and enc.categorical_columns_
+            and isinstance(X, (list, tuple, np.ndarray))
+        ):
+            return False
+        try:
+            arr = np.asarray(X, dtype=object)
+        except ValueError:  # ragged: the numeric checks explain
+            return False
+        return arr.ndim == 2 and holds_text(arr)
+
     def _feature_encoder_for(self, X):
         """An unfitted feature encoder: the sparse, table, or hook's encoder."""
         if isinstance(X, SparseRows):
@@ -251,6 +266,14 @@ class BaseNeuralEstimator(BaseEstimator):
             return validate_sparse(self, X, reset=reset, y=y, min_samples=min_samples)
         if self._keeps_table(X, reset):
             return self._validate_table(X, reset=reset, y=y, min_samples=min_samples)
+        if not reset and self._reads_text_by_position(X):
+            # an array of values and text after a fit on a DataFrame with
+            # categorical columns: its columns by position, as scikit-learn's
+            # estimators read an array after a fit on a DataFrame
+            frame = pd.DataFrame(np.asarray(X, dtype=object))
+            return self._validate_table(
+                frame, reset=False, y=y, min_samples=min_samples
+            )
         _check_numeric_features(X, type(self).__name__)
         kwargs = {"dtype": np.float32, "reset": reset, **self._X_check}
         if isinstance(y, str) and y == "no_validation":

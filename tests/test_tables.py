@@ -260,6 +260,27 @@ def test_unseen_categories_at_prediction_time(table):
     np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-5)
 
 
+def test_an_array_of_the_tables_values_is_read_by_position(table):
+    """After a fit on a DataFrame, an array with its text is read column by
+    column, as scikit-learn's estimators read an array (with their warning)."""
+    frame, signal = table
+    est = tiny("NeuralClassifier", epochs=3).fit(frame, signal > 1)
+    values = frame.to_numpy(dtype=object)
+    with pytest.warns(UserWarning, match="X does not have valid feature names"):
+        proba = est.predict_proba(values)
+    np.testing.assert_allclose(proba, est.predict_proba(frame), rtol=1e-6)
+    with pytest.warns(UserWarning, match="valid feature names"):
+        assert est.score(values.tolist(), signal > 1) == est.score(frame, signal > 1)
+    with (
+        pytest.warns(UserWarning, match="valid feature names"),
+        pytest.raises(ValueError, match="X has 4 features, but NeuralClassifier"),
+    ):
+        est.predict(values[:, :4])
+    numbers = tiny("NeuralClassifier", epochs=1).fit(frame[["rooms"]], signal > 1)
+    with pytest.raises(ValueError, match="needs numeric features, but X contains"):
+        numbers.predict(values[:, [1]])  # fitted on numbers alone: text refused
+
+
 def test_high_cardinality_columns_are_embedded_not_one_hot():
     rng = np.random.default_rng(1)
     n = 3000

@@ -27,33 +27,18 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np
 from _common import write
+from _epochs import EPOCH_SECONDS, EpochTimer
 from _tables import BY_NAME
 from bench_tabular import folds
 
 import skneural
 from skneural._pool import POOL
 from skneural.architectures import table as table_module
-from skneural.backend import keras
 
 FORMS = {
     "per column": 0,  # no column count takes the block-diagonal product
     "block-diagonal": table_module.BLOCK_DIAGONAL_COLUMNS,
 }
-
-
-#: Seconds of each epoch of the fit running now (the estimator trains with a
-#: fresh copy of its callbacks, so the timer writes here, not on itself).
-EPOCH_SECONDS: list[float] = []
-
-
-class EpochTimer(keras.callbacks.Callback):
-    """Time each epoch (its training steps and its validation loss)."""
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self._start = time.perf_counter()
-
-    def on_epoch_end(self, epoch, logs=None):
-        EPOCH_SECONDS.append(time.perf_counter() - self._start)
 
 
 def one_fit(name: str, X, y, train, test, columns: int) -> dict:

@@ -20,16 +20,15 @@ import argparse
 import os
 import statistics
 import sys
-import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from _common import write
+from _epochs import EPOCH_SECONDS, EpochTimer
 from _tables import BY_NAME
 from bench_tabular import folds, parse_set
 
 import skneural
-from skneural.backend import keras
 
 #: Variants timed when none is given: each removes one part of the default
 #: network or its training.
@@ -39,20 +38,6 @@ VARIANTS = {
     "no numeric embedding": {"numeric_embedding": None},
     "plain SGD": {"optimizer": "sgd"},
 }
-
-#: Seconds of each epoch of the fit running now (the estimator trains with a
-#: copy of its callbacks, so the timer writes here, not on itself).
-EPOCH_SECONDS: list[float] = []
-
-
-class EpochTimer(keras.callbacks.Callback):
-    """Time each epoch."""
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self._start = time.perf_counter()
-
-    def on_epoch_end(self, epoch, logs=None):
-        EPOCH_SECONDS.append(time.perf_counter() - self._start)
 
 
 def epoch_ms(name: str, X, y, params: dict, epochs: int) -> float:

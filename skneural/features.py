@@ -289,12 +289,14 @@ default="auto"
         for start in range(0, len(numbers_), SCALE_BLOCK_ROWS):
             rows = slice(start, start + SCALE_BLOCK_ROWS)
             block = numbers_[rows] - self.center_  # float64
-            block /= self.scale_
+            with np.errstate(over="ignore"):
+                block /= self.scale_
+            missing[rows] = np.isnan(block)  # missing in (infinities are refused)
+            # a missing number is the median; a quotient beyond float64 its largest
+            np.nan_to_num(block, copy=False, nan=0.0)
             if np.isfinite(self.clip):
                 # x / sqrt(1 + (x / clip)^2), without overflow for huge x
                 block /= np.hypot(1.0, block / self.clip)
-            missing[rows] = np.isnan(block)  # missing in, NaN out
-            np.nan_to_num(block, copy=False, nan=0.0, posinf=largest, neginf=-largest)
             np.clip(block, -largest, largest, out=block)
             scaled[rows] = block
         return scaled, missing

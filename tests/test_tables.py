@@ -159,6 +159,12 @@ def test_numbers_beyond_float32_keep_their_values(unit, monkeypatch):
     assert out[100, 0] == 0 and out[:, 2].tolist() == [0.0] * 100 + [1.0]
 
 
+def test_a_huge_value_against_a_tiny_spread_is_clipped_not_missing():
+    enc = TableEncoder(clip=3.0).fit(pd.DataFrame({"x": np.arange(100.0) * 1e-300}))
+    out = enc.transform(pd.DataFrame({"x": [1e300, -1e300, np.nan]}))
+    assert out[:, 0].tolist() == pytest.approx([3.0, -3.0, 0.0], abs=1e-6)
+
+
 def test_unclipped_numbers_beyond_float32_become_its_largest():
     frame = pd.DataFrame({"x": np.r_[np.arange(100.0), 1e300]})
     out = TableEncoder(clip=np.inf).fit_transform(frame)[:, 0]

@@ -185,9 +185,9 @@ class SparseScaler(TransformerMixin, BaseEstimator):
         self : SparseScaler
         """
         matrix = X.matrix if isinstance(X, SparseRows) else sp.csr_array(X)
-        largest = np.zeros(matrix.shape[1], dtype=np.float32)
+        largest = np.zeros(matrix.shape[1])  # float64: any value's magnitude
         np.maximum.at(largest, matrix.indices, np.abs(matrix.data))
-        self.scale_ = np.where(largest > 0, largest, np.float32(1.0))
+        self.scale_ = np.where(largest > 0, largest, 1.0)
         self.n_features_in_ = matrix.shape[1]
         return self
 
@@ -206,10 +206,22 @@ class SparseScaler(TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         if isinstance(X, SparseRows) or sp.issparse(X):
             matrix = X.matrix if isinstance(X, SparseRows) else sp.csr_array(X)
-            scaled = matrix.astype(np.float32)  # a copy
-            scaled.data /= self.scale_[scaled.indices]
-            return SparseRows(scaled)
-        return np.asarray(X, dtype=np.float32) / self.scale_
+            data = self._divided(matrix.data, matrix.indices).astype(np.float32)
+            structure = (matrix.indices.copy(), matrix.indptr.copy())
+            return SparseRows(sp.csr_array((data, *structure), shape=matrix.shape))
+        return self._divided(np.asarray(X), slice(None)).astype(np.float32)
+
+    def _divided(self, values, columns) -> np.ndarray:
+        """``values / scale`` in float64, within float32's range.
+
+        Divided before the network's float32, so that values beyond
+        float32's range (1e39 and up) or below its smallest (1e-38) keep
+        their scaled magnitude instead of becoming infinite or zero.
+        """
+        largest = float(np.finfo(np.float32).max)
+        with np.errstate(over="ignore"):
+            quotient = np.divide(values, self.scale_[columns], dtype=np.float64)
+        return np.clip(quotient, -largest, largest, out=quotient)
 
 
 class RowBatches(keras.utils.PyDataset):

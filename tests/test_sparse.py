@@ -144,6 +144,21 @@ def test_zero_columns_and_dense_input_after_a_sparse_fit():
     np.testing.assert_array_equal(est.predict_proba(X.toarray()), est.predict_proba(X))
 
 
+@pytest.mark.parametrize("unit", [1e300, 1e-300])
+def test_values_beyond_float32_keep_their_scaled_size(unit):
+    from skneural._sparse import SparseRows, SparseScaler
+
+    X = sp.csr_array(np.array([[1.0, 0.0], [0.0, 2.0], [-4.0, 0.5]]) * unit)
+    scaler = SparseScaler().fit(SparseRows(X))
+    out = scaler.transform(SparseRows(X)).matrix.toarray()
+    assert out.dtype == np.float32
+    np.testing.assert_allclose(out, [[0.25, 0], [0, 1], [-1, 0.25]], rtol=1e-6)
+    np.testing.assert_allclose(scaler.transform(X.toarray()), out)
+    # a value far beyond the training range: float32's largest, not infinity
+    far = scaler.transform(np.array([[unit * 1e50 if unit < 1 else 1e308, 0.0]]))
+    assert np.isfinite(far).all() and far[0, 0] > (1e30 if unit < 1 else 1e7)
+
+
 def test_sparse_input_after_a_dense_fit():
     X, y, _ = one_hot_problem(n=100)
     est = tiny(epochs=2).fit(pd.DataFrame(X.toarray()).add_prefix("c"), y)

@@ -132,6 +132,22 @@ def test_predict_writes_csv_and_ignores_unseen_categories(
     assert np.isfinite(pred["predicted_price"]).all()
 
 
+def test_predict_keeps_rows_whose_target_is_missing(fitted_houses, houses, tmp_path):
+    """The rows to predict are often those without a target: every row of
+    DATA gets its prediction, in DATA's order; evaluate skips them."""
+    frame = pd.read_csv(houses).head(12)
+    frame.loc[[0, 5, 6], "price"] = np.nan
+    new = tmp_path / "new.csv"
+    frame.to_csv(new, index=False)
+    out = tmp_path / "pred.csv"
+    assert run("predict", fitted_houses[0], new, "--out", out) == 0
+    pred = pd.read_csv(out)["predicted_price"]
+    expected = load_bundle(fitted_houses[0]).model.predict(frame.drop(columns="price"))
+    assert len(pred) == 12
+    np.testing.assert_allclose(pred, expected, rtol=1e-5)
+    assert run("evaluate", fitted_houses[0], new) == 0
+
+
 def test_a_table_model_predicts_in_a_fresh_process(fitted_houses, houses, tmp_path):
     # the network embeds the table's categories: its Keras layer must be
     # known when the file loads, before any network is built in the process

@@ -81,7 +81,9 @@ def features_for(bundle, args: argparse.Namespace, *, need_target: bool):
                     f"trained on: {shown}{more}."
                 )
             X = frame[bundle.features]
-        if y is not None:
+        if y is not None and need_target:
+            # evaluate compares with the target where there is one; predict
+            # keeps every row, so that its output lines up with DATA's rows
             keep = y.notna().to_numpy()
             X, y = X[keep], y[keep]
     return X, y

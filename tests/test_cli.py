@@ -148,6 +148,15 @@ def test_predict_keeps_rows_whose_target_is_missing(fitted_houses, houses, tmp_p
     assert run("evaluate", fitted_houses[0], new) == 0
 
 
+def test_predict_proba_of_a_regressor_says_it_writes_predictions_only(
+    fitted_houses, houses, tmp_path, capsys
+):
+    out = tmp_path / "pred.csv"
+    assert run("predict", fitted_houses[0], houses, "--proba", "--out", out) == 0
+    assert "--proba adds class probabilities" in capsys.readouterr().err
+    assert list(pd.read_csv(out).columns) == ["predicted_price"]
+
+
 def test_a_table_model_predicts_in_a_fresh_process(fitted_houses, houses, tmp_path):
     # the network embeds the table's categories: its Keras layer must be
     # known when the file loads, before any network is built in the process

@@ -42,7 +42,13 @@ def run(args: argparse.Namespace) -> int:
         else {f"{name}_{i}": pred[:, i] for i in range(pred.shape[1])}
     )
     frame = pd.DataFrame(columns)
-    if bundle.task == "classification" and args.proba:
+    if args.proba and bundle.task != "classification":
+        print(
+            f"Note: --proba adds class probabilities, and {args.model!r} is a "
+            f"{bundle.task} model: predictions only.",
+            file=sys.stderr,
+        )
+    elif bundle.task == "classification" and args.proba:
         proba = bundle.model.predict_proba(X)
         for i, label in enumerate(bundle.model.classes_):
             frame[f"proba_{label}"] = proba[:, i]

@@ -328,6 +328,7 @@ def test_a_new_study_first_scores_the_estimator_as_given(iris, tmp_path):
         ({"n_trials": -1}, ValueError, "invalid `n_trials`"),
         ({"timeout": -1}, ValueError, "invalid `timeout`"),
         ({"search_space": [1, 2]}, TypeError, "search_space must be"),
+        ({"scoring": "acuracy"}, ValueError, "`scoring`.*Did you mean 'accuracy'"),
     ],
 )
 def test_bad_arguments(iris, kwargs, error, match):

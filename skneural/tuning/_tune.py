@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sklearn.base import clone, is_classifier
-from sklearn.metrics import check_scoring
+from sklearn.metrics import check_scoring, get_scorer_names
 from sklearn.model_selection import check_cv
 from sklearn.utils import _safe_indexing
 
@@ -377,6 +377,14 @@ def tune(
     if storage is not None and study_name is None:
         study_name = "skneural"
     splits = list(check_cv(cv, y, classifier=is_classifier(estimator)).split(X, y))
+    if isinstance(scoring, str) and scoring not in get_scorer_names():
+        P.fail(
+            "tune",
+            "scoring",
+            "a scorer name of sklearn.metrics.get_scorer_names(), a callable or None",
+            scoring,
+            P.did_you_mean(scoring, get_scorer_names()),
+        )
     scorer = check_scoring(estimator, scoring=scoring)
 
     worker = f"{socket.gethostname()}:{os.getpid()}"

@@ -46,7 +46,13 @@ __all__ = ["TableEncoder", "categorical_columns", "is_table"]
 #: Codes reserved in every categorical column.
 UNKNOWN, RARE = 0, 1
 
-#: Rows :meth:`TableEncoder.transform` scales at a time, in float64.
+#: Columns whose centre and spread lie within ``1 / FLOAT32_SAFE`` to
+#: ``FLOAT32_SAFE`` are scaled in float32; the others (units beyond
+#: float32's range, or a spread near its smallest numbers) in float64.
+FLOAT32_SAFE = 1e30
+
+#: Rows :meth:`TableEncoder.transform` scales at a time when it does so in
+#: float64.
 SCALE_BLOCK_ROWS = 8192
 
 
@@ -210,6 +216,7 @@ default="auto"
         spread = np.where(np.isfinite(spread) & (spread > 0), spread, 1.0)
         self.center_ = np.nan_to_num(center, nan=0.0)
         self.scale_ = spread
+        self._float32 = self._float32_check()
         # as a category: a missing value seen fewer than min_frequency times
         # gets no indicator of its own (it is filled with the median alone)
         n_missing = np.isnan(numbers_).sum(axis=0)
@@ -277,12 +284,57 @@ default="auto"
         """Scale, clip and fill numbers; also say where they were missing.
 
         Returns float32 values (a missing one becomes 0, the median) and the
-        boolean mask of missing values. The arithmetic is in float64, a block
-        of rows at a time (memory: the float32 result and one block): a
-        column in units beyond float32's range (1e39 and up) or with a spread
-        below its smallest numbers (1e-38) keeps its values, where scaling in
-        float32 would turn them to infinities and NaNs, then to "missing".
+        boolean mask of missing values. The arithmetic is float32 while the
+        columns' centres and spreads are within float32's range (the rule);
+        a value beyond it (1e39 and up), or far beyond its column's spread,
+        is bent to +-``clip`` (with clipping off: float32's largest). A column
+        in units beyond float32's range, or of a spread below 1e-30, is
+        scaled in float64, a block of rows at a time: in float32 its values
+        would turn to infinities and NaNs, then to "missing".
         """
+        if not self._float32_safe():
+            return self._scaled_float64(numbers_)
+        dtype = np.float32
+        with np.errstate(over="ignore", invalid="ignore"):
+            scaled = numbers_.astype(dtype)  # a new array: the steps work in place
+            scaled -= self.center_.astype(dtype)
+            scaled /= self.scale_.astype(dtype)
+        if np.isfinite(self.clip):
+            # beyond 1e18 the bend is +-clip; squaring it would overflow
+            np.clip(scaled, -1e18, 1e18, out=scaled)
+            bend = scaled / dtype(self.clip)
+            np.square(bend, out=bend)
+            bend += 1
+            np.sqrt(bend, out=bend)
+            scaled /= bend
+        else:
+            largest = np.finfo(dtype).max
+            np.clip(scaled, -largest, largest, out=scaled)
+        missing = np.isnan(scaled)  # missing in, NaN out
+        if missing.any():
+            scaled[missing] = 0.0
+        return scaled, missing
+
+    def _float32_safe(self) -> bool:
+        """Whether every column's centre and spread scale well in float32.
+
+        Worked out once per fit (encoders saved before it: on first use).
+        """
+        safe = self.__dict__.get("_float32")
+        if safe is None:
+            safe = self._float32 = self._float32_check()
+        return safe
+
+    def _float32_check(self) -> bool:
+        return bool(
+            np.all(np.abs(self.center_) <= FLOAT32_SAFE)
+            and np.all(
+                (self.scale_ >= 1 / FLOAT32_SAFE) & (self.scale_ <= FLOAT32_SAFE)
+            )
+        )
+
+    def _scaled_float64(self, numbers_: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`_scaled` in float64, :data:`SCALE_BLOCK_ROWS` rows at a time."""
         scaled = np.empty(numbers_.shape, dtype=np.float32)
         missing = np.empty(numbers_.shape, dtype=bool)
         largest = float(np.finfo(np.float32).max)

@@ -165,6 +165,13 @@ def test_a_huge_value_against_a_tiny_spread_is_clipped_not_missing():
     assert out[:, 0].tolist() == pytest.approx([3.0, -3.0, 0.0], abs=1e-6)
 
 
+def test_values_beyond_float32_in_an_ordinary_column_are_bent_not_missing():
+    enc = TableEncoder(clip=3.0).fit(pd.DataFrame({"x": np.arange(100.0)}))
+    assert enc._float32_safe()  # an ordinary column: scaled in float32
+    out = enc.transform(pd.DataFrame({"x": [1e39, -1e39, 1e20, np.nan]}))[:, 0]
+    assert out.tolist() == pytest.approx([3.0, -3.0, 3.0, 0.0], abs=1e-6)
+
+
 def test_unclipped_numbers_beyond_float32_become_its_largest():
     frame = pd.DataFrame({"x": np.r_[np.arange(100.0), 1e300]})
     out = TableEncoder(clip=np.inf).fit_transform(frame)[:, 0]

@@ -284,13 +284,13 @@ default="auto"
         """Scale, clip and fill numbers; also say where they were missing.
 
         Returns float32 values (a missing one becomes 0, the median) and the
-        boolean mask of missing values. The arithmetic is float32 while the
-        columns' centres and spreads are within float32's range (the rule);
-        a value beyond it (1e39 and up), or far beyond its column's spread,
-        is bent to +-``clip`` (with clipping off: float32's largest). A column
-        in units beyond float32's range, or of a spread below 1e-30, is
-        scaled in float64, a block of rows at a time: in float32 its values
-        would turn to infinities and NaNs, then to "missing".
+        boolean mask of missing values. The arithmetic is float32 when every
+        column's centre and spread lie within ``1 / FLOAT32_SAFE`` to
+        ``FLOAT32_SAFE``; there a value beyond float32's range (1e39 and up),
+        or more than 1e18 spreads from the centre, is bent to +-``clip``
+        (with clipping off: float32's largest). Otherwise it is float64, a
+        block of rows at a time: in float32 a column in such units would
+        turn to infinities and NaNs, then to "missing".
         """
         if not self._float32_safe():
             return self._scaled_float64(numbers_)

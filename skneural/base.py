@@ -230,20 +230,20 @@ class BaseNeuralEstimator(BaseEstimator):
             X.isna().to_numpy().any()
         )
 
-    def _reads_text_by_position(self, X) -> bool:
-        """Whether ``X`` is an array with text for the fitted categories."""
+    def _text_by_position(self, X) -> pd.DataFrame | None:
+        """An array with text for the fitted categories, as a frame; else None."""
         enc = self.__dict__.get("feature_encoder_")
         if not (
             isinstance(enc, TableEncoder)
             and enc.categorical_columns_
             and isinstance(X, (list, tuple, np.ndarray))
-        ):
-            return False
+        ) or (isinstance(X, np.ndarray) and X.dtype.kind not in "OUS"):
+            return None  # numbers: the array path
         try:
             arr = np.asarray(X, dtype=object)
         except ValueError:  # ragged: the numeric checks explain
-            return False
-        return arr.ndim == 2 and holds_text(arr)
+            return None
+        return pd.DataFrame(arr) if arr.ndim == 2 and holds_text(arr) else None
 
     def _feature_encoder_for(self, X):
         """An unfitted feature encoder: the sparse, table, or hook's encoder."""
@@ -266,11 +266,11 @@ class BaseNeuralEstimator(BaseEstimator):
             return validate_sparse(self, X, reset=reset, y=y, min_samples=min_samples)
         if self._keeps_table(X, reset):
             return self._validate_table(X, reset=reset, y=y, min_samples=min_samples)
-        if not reset and self._reads_text_by_position(X):
-            # an array of values and text after a fit on a DataFrame with
-            # categorical columns: its columns by position, as scikit-learn's
-            # estimators read an array after a fit on a DataFrame
-            frame = pd.DataFrame(np.asarray(X, dtype=object))
+        # an array of values and text after a fit on a DataFrame with
+        # categorical columns: its columns by position, as scikit-learn's
+        # estimators read an array after a fit on a DataFrame
+        frame = None if reset else self._text_by_position(X)
+        if frame is not None:
             return self._validate_table(
                 frame, reset=False, y=y, min_samples=min_samples
             )

@@ -216,7 +216,6 @@ default="auto"
         spread = np.where(np.isfinite(spread) & (spread > 0), spread, 1.0)
         self.center_ = np.nan_to_num(center, nan=0.0)
         self.scale_ = spread
-        self._float32 = self._float32_check()
         # as a category: a missing value seen fewer than min_frequency times
         # gets no indicator of its own (it is filled with the median alone)
         n_missing = np.isnan(numbers_).sum(axis=0)
@@ -286,46 +285,25 @@ default="auto"
         Returns float32 values (a missing one becomes 0, the median) and the
         boolean mask of missing values. The arithmetic is float32 when every
         column's centre and spread lie within ``1 / FLOAT32_SAFE`` to
-        ``FLOAT32_SAFE``; there a value beyond float32's range (1e39 and up),
-        or more than 1e18 spreads from the centre, is bent to +-``clip``
-        (with clipping off: float32's largest). Otherwise it is float64, a
-        block of rows at a time: in float32 a column in such units would
-        turn to infinities and NaNs, then to "missing".
+        ``FLOAT32_SAFE``, and float64 otherwise, :data:`SCALE_BLOCK_ROWS`
+        rows at a time (in float32 a column in such units would turn to
+        infinities and NaNs, then to "missing"). A value beyond float32's
+        range, or more than 1e18 spreads from the centre, is bent to
+        +-``clip`` (with clipping off: float32's largest).
         """
-        if not self._float32_safe():
-            return self._scaled_float64(numbers_)
-        dtype = np.float32
-        with np.errstate(over="ignore", invalid="ignore"):
-            scaled = numbers_.astype(dtype)  # a new array: the steps work in place
-            scaled -= self.center_.astype(dtype)
-            scaled /= self.scale_.astype(dtype)
-        if np.isfinite(self.clip):
-            # beyond 1e18 the bend is +-clip; squaring it would overflow
-            np.clip(scaled, -1e18, 1e18, out=scaled)
-            bend = scaled / dtype(self.clip)
-            np.square(bend, out=bend)
-            bend += 1
-            np.sqrt(bend, out=bend)
-            scaled /= bend
-        else:
-            largest = np.finfo(dtype).max
-            np.clip(scaled, -largest, largest, out=scaled)
-        missing = np.isnan(scaled)  # missing in, NaN out
-        if missing.any():
-            scaled[missing] = 0.0
+        if self._float32_safe():
+            return self._bent(self._centred(numbers_, np.float32))
+        scaled = np.empty(numbers_.shape, dtype=np.float32)
+        missing = np.empty(numbers_.shape, dtype=bool)
+        for start in range(0, len(numbers_), SCALE_BLOCK_ROWS):
+            rows = slice(start, start + SCALE_BLOCK_ROWS)
+            scaled[rows], missing[rows] = self._bent(
+                self._centred(numbers_[rows], np.float64)
+            )
         return scaled, missing
 
     def _float32_safe(self) -> bool:
-        """Whether every column's centre and spread scale well in float32.
-
-        Worked out once per fit (encoders saved before it: on first use).
-        """
-        safe = self.__dict__.get("_float32")
-        if safe is None:
-            safe = self._float32 = self._float32_check()
-        return safe
-
-    def _float32_check(self) -> bool:
+        """Whether every column's centre and spread scale well in float32."""
         return bool(
             np.all(np.abs(self.center_) <= FLOAT32_SAFE)
             and np.all(
@@ -333,25 +311,31 @@ default="auto"
             )
         )
 
-    def _scaled_float64(self, numbers_: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """:meth:`_scaled` in float64, :data:`SCALE_BLOCK_ROWS` rows at a time."""
-        scaled = np.empty(numbers_.shape, dtype=np.float32)
-        missing = np.empty(numbers_.shape, dtype=bool)
-        largest = float(np.finfo(np.float32).max)
-        for start in range(0, len(numbers_), SCALE_BLOCK_ROWS):
-            rows = slice(start, start + SCALE_BLOCK_ROWS)
-            block = numbers_[rows] - self.center_  # float64
-            with np.errstate(over="ignore"):
-                block /= self.scale_
-            missing[rows] = np.isnan(block)  # missing in (infinities are refused)
-            # a missing number is the median; a quotient beyond float64 its largest
-            np.nan_to_num(block, copy=False, nan=0.0)
-            if np.isfinite(self.clip):
-                # x / sqrt(1 + (x / clip)^2), without overflow for huge x
-                block /= np.hypot(1.0, block / self.clip)
-            np.clip(block, -largest, largest, out=block)
-            scaled[rows] = block
-        return scaled, missing
+    def _centred(self, numbers_: np.ndarray, dtype) -> np.ndarray:
+        """``(numbers - centre) / spread`` in ``dtype``, a new array."""
+        with np.errstate(over="ignore", invalid="ignore"):  # huge: infinite
+            out = numbers_.astype(dtype)
+            out -= self.center_.astype(dtype)
+            out /= self.scale_.astype(dtype)
+        return out
+
+    def _bent(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Fill and smoothly clip centred numbers, in place; float32 out."""
+        missing = np.isnan(x)  # missing in, NaN out
+        if missing.any():
+            x[missing] = 0.0
+        if np.isfinite(self.clip):
+            # beyond 1e18 the bend is +-clip; squaring it would overflow
+            np.clip(x, -1e18, 1e18, out=x)
+            bend = x / x.dtype.type(self.clip)
+            np.square(bend, out=bend)
+            bend += 1
+            np.sqrt(bend, out=bend)
+            x /= bend
+        else:
+            largest = np.finfo(np.float32).max
+            np.clip(x, -largest, largest, out=x)
+        return x.astype(np.float32, copy=False), missing
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         """Names of the output columns (numbers, ``missing_*``, then codes)."""

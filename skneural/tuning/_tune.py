@@ -377,15 +377,7 @@ def tune(
     if storage is not None and study_name is None:
         study_name = "skneural"
     splits = list(check_cv(cv, y, classifier=is_classifier(estimator)).split(X, y))
-    if isinstance(scoring, str) and scoring not in get_scorer_names():
-        P.fail(
-            "tune",
-            "scoring",
-            "a scorer name of sklearn.metrics.get_scorer_names(), a callable or None",
-            scoring,
-            P.did_you_mean(scoring, get_scorer_names()),
-        )
-    scorer = check_scoring(estimator, scoring=scoring)
+    scorer = _scorer(estimator, scoring)
 
     worker = f"{socket.gethostname()}:{os.getpid()}"
 
@@ -451,6 +443,20 @@ def tune(
     if show_progress_bar:
         print(result.summary())
     return result
+
+
+def _scorer(estimator, scoring):
+    """``check_scoring``, with a did-you-mean for an unknown scorer name."""
+    names = get_scorer_names()
+    if isinstance(scoring, str) and scoring not in names:
+        P.fail(
+            "tune",
+            "scoring",
+            "a scorer name of sklearn.metrics.get_scorer_names(), a callable or None",
+            scoring,
+            P.did_you_mean(scoring, names),
+        )
+    return check_scoring(estimator, scoring=scoring)
 
 
 def _add_callback(estimator, callback) -> None:

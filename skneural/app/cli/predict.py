@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
             f"{bundle.task} model: predictions only.",
             file=sys.stderr,
         )
-    elif bundle.task == "classification" and args.proba:
+    elif args.proba:
         proba = bundle.model.predict_proba(X)
         for i, label in enumerate(bundle.model.classes_):
             frame[f"proba_{label}"] = proba[:, i]
